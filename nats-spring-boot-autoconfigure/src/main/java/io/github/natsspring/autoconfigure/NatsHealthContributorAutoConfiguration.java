@@ -1,0 +1,51 @@
+package io.github.natsspring.autoconfigure;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.HealthContributor;
+import org.springframework.context.annotation.Bean;
+
+import io.github.natsspring.connection.NatsConnectionManager;
+import io.github.natsspring.health.ListenerHealthIndicator;
+import io.github.natsspring.health.NatsConnectionHealthIndicator;
+import io.github.natsspring.health.NatsHealthContributor;
+import io.github.natsspring.listener.ListenerContainer;
+import io.github.natsspring.listener.NatsListenerEndpointRegistry;
+
+/**
+ * Auto-configures the {@code nats} health component ({@code management.health.nats.enabled}).
+ */
+@AutoConfiguration(after = { NatsAutoConfiguration.class, NatsListenerAutoConfiguration.class })
+@ConditionalOnClass(HealthContributor.class)
+@ConditionalOnBean(NatsConnectionManager.class)
+@ConditionalOnEnabledHealthIndicator("nats")
+public final class NatsHealthContributorAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean(name = "natsHealthContributor")
+	NatsHealthContributor natsHealthContributor(NatsConnectionManager connectionManager,
+			ObjectProvider<NatsListenerEndpointRegistry> listenerRegistry) {
+		NatsHealthContributor contributor = new NatsHealthContributor(
+				new NatsConnectionHealthIndicator(connectionManager));
+		NatsListenerEndpointRegistry registry = listenerRegistry.getIfAvailable();
+		if (registry != null) {
+			contributor.addGroup("listeners", () -> {
+				Map<String, HealthContributor> members = new LinkedHashMap<>();
+				for (ListenerContainer container : registry.getContainers()) {
+					members.put(container.getId(),
+							new ListenerHealthIndicator(container, registry.isExpectedToRun(container.getId())));
+				}
+				return members;
+			});
+		}
+		return contributor;
+	}
+
+}

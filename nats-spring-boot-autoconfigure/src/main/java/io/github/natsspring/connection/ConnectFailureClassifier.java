@@ -1,0 +1,56 @@
+package io.github.natsspring.connection;
+
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.security.cert.CertificateException;
+import java.util.Locale;
+
+import javax.net.ssl.SSLException;
+
+import io.nats.client.AuthenticationException;
+
+import io.github.natsspring.connection.NatsConnectionException.Reason;
+
+/**
+ * Tells from the exceptions and server errors seen during a connection attempt why it failed.
+ */
+final class ConnectFailureClassifier {
+
+	private ConnectFailureClassifier() {
+	}
+
+	static Reason classify(Throwable failure, String serverError) {
+		if (serverError != null && isAuthorizationText(serverError)) {
+			return Reason.AUTHORIZATION;
+		}
+		for (Throwable current = failure; current != null; current = current.getCause()) {
+			if (current instanceof AuthenticationException || isAuthorizationText(current.getMessage())) {
+				return Reason.AUTHORIZATION;
+			}
+			if (current instanceof SSLException || current instanceof CertificateException) {
+				return Reason.TLS_HANDSHAKE;
+			}
+			if (current instanceof ConnectException || current instanceof UnknownHostException
+					|| current instanceof NoRouteToHostException || current instanceof SocketTimeoutException) {
+				return Reason.UNREACHABLE;
+			}
+		}
+		if (failure != null && failure.getMessage() != null
+				&& failure.getMessage().startsWith("Unable to connect to NATS servers")) {
+			return Reason.UNREACHABLE;
+		}
+		return Reason.OTHER;
+	}
+
+	private static boolean isAuthorizationText(String text) {
+		if (text == null) {
+			return false;
+		}
+		String lower = text.toLowerCase(Locale.ROOT);
+		return lower.contains("authorization violation") || lower.contains("authentication")
+				|| lower.contains("user authentication expired") || lower.contains("authentication revoked");
+	}
+
+}

@@ -1,0 +1,26 @@
+package io.github.natsspring.connection;
+
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Lifecycle phases of the NATS components. Spring starts lower phases first and stops higher phases first, so
+ * on shutdown services and listeners stop (finishing in-flight work) before the connection drains.
+ */
+public final class NatsLifecyclePhases {
+
+	/** The connection: started first, drained last. */
+	public static final int CONNECTION = SmartLifecycle.DEFAULT_PHASE - 4096;
+
+	/** JetStream topology reconciliation: after the connection, before anything consumes. */
+	public static final int RECONCILE = CONNECTION + 100;
+
+	/** Annotated listeners and watchers. */
+	public static final int LISTENERS = CONNECTION + 200;
+
+	/** Request/reply services: started last, stopped first. */
+	public static final int SERVICES = CONNECTION + 300;
+
+	private NatsLifecyclePhases() {
+	}
+
+}

@@ -1,0 +1,134 @@
+package io.github.natsspring.listener;
+
+import java.time.Duration;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.springframework.core.task.VirtualThreadTaskExecutor;
+
+/**
+ * Runs a listener's handlers with at most {@code concurrency} in flight and knows when they are done.
+ * With concurrency 1 the handler runs on the calling (delivery) thread, which keeps messages in order; with more,
+ * on platform worker threads or, when virtual threads are enabled, on virtual threads. {@link #execute} blocks while
+ * all workers are busy, which pushes back on the delivery thread instead of queueing without bound.
+ */
+public final class ListenerWorkers {
+
+	private final int concurrency;
+
+	private final Semaphore permits;
+
+	private final Executor executor;
+
+	private final ExecutorService ownedPool;
+
+	private volatile boolean closed;
+
+	/**
+	 * Creates workers.
+	 * @param name prefix of the worker threads' names
+	 * @param concurrency how many handlers may run at once, at least 1
+	 * @param virtualThreads whether to run handlers on virtual threads (Java 21+)
+	 */
+	public ListenerWorkers(String name, int concurrency, boolean virtualThreads) {
+		if (concurrency < 1) {
+			throw new IllegalArgumentException("concurrency must be at least 1, was " + concurrency);
+		}
+		this.concurrency = concurrency;
+		this.permits = new Semaphore(concurrency);
+		if (concurrency == 1) {
+			this.executor = Runnable::run;
+			this.ownedPool = null;
+		}
+		else if (virtualThreads) {
+			this.executor = new VirtualThreadTaskExecutor(name + "-");
+			this.ownedPool = null;
+		}
+		else {
+			this.ownedPool = Executors.newFixedThreadPool(concurrency, threadFactory(name));
+			this.executor = this.ownedPool;
+		}
+	}
+
+	private static ThreadFactory threadFactory(String name) {
+		AtomicInteger counter = new AtomicInteger();
+		return (runnable) -> {
+			Thread thread = new Thread(runnable, name + "-" + counter.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		};
+	}
+
+	/**
+	 * Runs the task once a worker is free; blocks the caller until then.
+	 * @param task the handling of one message
+	 * @return {@code false} if the workers are closed and the task was not run
+	 * @throws InterruptedException if interrupted while waiting for a worker
+	 */
+	public boolean execute(Runnable task) throws InterruptedException {
+		if (this.closed) {
+			return false;
+		}
+		this.permits.acquire();
+		try {
+			this.executor.execute(() -> {
+				try {
+					task.run();
+				}
+				finally {
+					this.permits.release();
+				}
+			});
+			return true;
+		}
+		catch (RuntimeException ex) {
+			this.permits.release();
+			throw ex;
+		}
+	}
+
+	/**
+	 * How many handlers run right now.
+	 * @return the number in flight
+	 */
+	public int inFlight() {
+		return this.concurrency - this.permits.availablePermits();
+	}
+
+	public int getConcurrency() {
+		return this.concurrency;
+	}
+
+	/**
+	 * Takes no more tasks and waits for those in flight.
+	 * @param timeout how long to wait
+	 * @return {@code true} if all finished in time
+	 */
+	public boolean close(Duration timeout) {
+		this.closed = true;
+		boolean finished;
+		try {
+			finished = this.permits.tryAcquire(this.concurrency, timeout.toMillis(), TimeUnit.MILLISECONDS);
+			if (finished) {
+				this.permits.release(this.concurrency);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			finished = false;
+		}
+		if (this.ownedPool != null) {
+			this.ownedPool.shutdown();
+			if (!finished) {
+				this.ownedPool.shutdownNow();
+			}
+		}
+		return finished;
+	}
+
+}

@@ -1,0 +1,134 @@
+package io.github.natsspring.listener;
+
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.springframework.aop.framework.AopProxyUtils;
+import org.springframework.aop.support.AopUtils;
+import org.springframework.beans.BeansException;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.BeanFactoryAware;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.core.MethodIntrospector;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.core.annotation.MergedAnnotations;
+import org.springframework.util.ReflectionUtils;
+
+/**
+ * Finds beans with methods carrying a listener annotation (any annotation marked {@link ListenerAnnotation}) and,
+ * once all singletons exist, turns those methods into endpoints with the matching
+ * {@link NatsListenerEndpointFactory} and hands them to the {@link NatsListenerEndpointRegistry}. Collecting does no
+ * I/O; containers start later, once the connection is up. Deferring endpoint creation keeps the post-processor
+ * from creating factories (and their dependencies) while other beans are still being built.
+ */
+public class NatsListenerAnnotationBeanPostProcessor
+		implements BeanPostProcessor, BeanFactoryAware, SmartInitializingSingleton, Ordered {
+
+	private final Set<Class<?>> classesWithoutListeners = ConcurrentHashMap.newKeySet();
+
+	private final List<Candidate> candidates = new ArrayList<>();
+
+	private ConfigurableListableBeanFactory beanFactory;
+
+	private volatile boolean singletonsInstantiated;
+
+	@Override
+	public void setBeanFactory(BeanFactory beanFactory) {
+		this.beanFactory = (ConfigurableListableBeanFactory) beanFactory;
+	}
+
+	@Override
+	public int getOrder() {
+		return LOWEST_PRECEDENCE;
+	}
+
+	@Override
+	public Object postProcessAfterInitialization(Object bean, String beanName) throws BeansException {
+		Class<?> targetClass = AopProxyUtils.ultimateTargetClass(bean);
+		if (this.classesWithoutListeners.contains(targetClass)) {
+			return bean;
+		}
+		if (!hasListenerMethods(targetClass)) {
+			this.classesWithoutListeners.add(targetClass);
+			return bean;
+		}
+		Candidate candidate = new Candidate(bean, beanName, targetClass);
+		if (this.singletonsInstantiated) {
+			process(List.of(candidate));
+		}
+		else {
+			synchronized (this.candidates) {
+				this.candidates.add(candidate);
+			}
+		}
+		return bean;
+	}
+
+	private static boolean hasListenerMethods(Class<?> targetClass) {
+		boolean[] found = { false };
+		ReflectionUtils.doWithMethods(targetClass, (method) -> found[0] = true,
+				(method) -> !found[0] && MergedAnnotations.from(method)
+					.stream()
+					.anyMatch((annotation) -> annotation.getType().isAnnotationPresent(ListenerAnnotation.class)));
+		return found[0];
+	}
+
+	@Override
+	public void afterSingletonsInstantiated() {
+		List<Candidate> pending;
+		synchronized (this.candidates) {
+			pending = new ArrayList<>(this.candidates);
+			this.candidates.clear();
+		}
+		this.singletonsInstantiated = true;
+		process(pending);
+		this.classesWithoutListeners.clear();
+	}
+
+	private void process(List<Candidate> pending) {
+		if (pending.isEmpty()) {
+			return;
+		}
+		List<NatsListenerEndpointFactory<?>> factories = new ArrayList<>();
+		this.beanFactory.getBeanProvider(NatsListenerEndpointFactory.class).orderedStream().forEach(factories::add);
+		NatsListenerEndpointRegistry registry = this.beanFactory.getBean(NatsListenerEndpointRegistry.class);
+		ListenerContext context = this.beanFactory.getBean(ListenerContext.class);
+		for (Candidate candidate : pending) {
+			for (NatsListenerEndpointFactory<?> factory : factories) {
+				collect(candidate, factory, registry, context);
+			}
+		}
+	}
+
+	private <A extends Annotation> void collect(Candidate candidate, NatsListenerEndpointFactory<A> factory,
+			NatsListenerEndpointRegistry registry, ListenerContext context) {
+		Class<A> annotationType = factory.getAnnotationType();
+		Map<Method, A> annotated = MethodIntrospector.selectMethods(candidate.targetClass(),
+				(MethodIntrospector.MetadataLookup<A>) (method) -> AnnotatedElementUtils.findMergedAnnotation(method,
+						annotationType));
+		for (Map.Entry<Method, A> entry : annotated.entrySet()) {
+			Method invocable = AopUtils.selectInvocableMethod(entry.getKey(), candidate.bean().getClass());
+			NatsListenerEndpoint endpoint;
+			try {
+				endpoint = factory.createEndpoint(candidate.bean(), candidate.beanName(), invocable, entry.getValue(),
+						context);
+			}
+			catch (IllegalStateException | IllegalArgumentException ex) {
+				throw new InvalidListenerMethodException(ex.getMessage(), ex);
+			}
+			registry.registerEndpoint(endpoint);
+		}
+	}
+
+	private record Candidate(Object bean, String beanName, Class<?> targetClass) {
+	}
+
+}

@@ -1,0 +1,119 @@
+package io.github.natsspring.listener;
+
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Collectors;
+
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.messaging.converter.MessageConversionException;
+import org.springframework.messaging.handler.annotation.support.MethodArgumentNotValidException;
+import org.springframework.messaging.handler.invocation.MethodArgumentResolutionException;
+import org.springframework.validation.BindingResult;
+
+import io.github.natsspring.core.NatsServiceException;
+import io.github.natsspring.core.ServiceErrorCode;
+
+/**
+ * The error a failed request is answered with: a code and a description that is safe to show the caller.
+ * Conversion and validation failures are the caller's fault (400, with what was wrong); a
+ * {@link NatsServiceException} or an exception type marked {@link ServiceErrorCode} brings its own code;
+ * anything else is an internal error (500) whose details stay in the log.
+ *
+ * @param code the error code
+ * @param description the description for the caller
+ */
+public record ServiceError(int code, String description) {
+
+	/** Description of errors whose details must not leave the process. */
+	public static final String INTERNAL_ERROR = "internal error";
+
+	/**
+	 * Classifies a failure.
+	 * @param failure what the handler or the argument resolution threw
+	 * @return the error to reply with
+	 */
+	public static ServiceError of(Throwable failure) {
+		Throwable cause = unwrap(failure);
+		if (cause instanceof NatsServiceException serviceException) {
+			return new ServiceError(serviceException.getCode(), serviceException.getDescription());
+		}
+		ServiceErrorCode marked = AnnotatedElementUtils.findMergedAnnotation(cause.getClass(), ServiceErrorCode.class);
+		if (marked != null) {
+			String description = (marked.exposeMessage() && cause.getMessage() != null) ? cause.getMessage()
+					: defaultDescription(marked.value());
+			return new ServiceError(marked.value(), description);
+		}
+		if (cause instanceof MethodArgumentNotValidException invalid) {
+			return new ServiceError(400, "invalid request: " + describe(invalid.getBindingResult()));
+		}
+		if (cause instanceof MessageConversionException || cause instanceof MethodArgumentResolutionException) {
+			return new ServiceError(400, "invalid request: " + firstLine(cause.getMessage()));
+		}
+		return new ServiceError(500, INTERNAL_ERROR);
+	}
+
+	/**
+	 * Whether retrying cannot help: conversion and validation failures, and client errors (4xx).
+	 * @param failure the failure
+	 * @return {@code true} when the same message will fail the same way again
+	 */
+	public static boolean isPermanent(Throwable failure) {
+		Throwable cause = unwrap(failure);
+		return cause instanceof MessageConversionException || cause instanceof MethodArgumentResolutionException;
+	}
+
+	/**
+	 * Strips the wrappers that futures and reflection put around a handler's exception.
+	 * @param failure the failure
+	 * @return the innermost meaningful exception
+	 */
+	public static Throwable unwrap(Throwable failure) {
+		Throwable cause = failure;
+		while ((cause instanceof CompletionException || cause instanceof ExecutionException
+				|| cause instanceof java.lang.reflect.InvocationTargetException
+				|| cause instanceof java.lang.reflect.UndeclaredThrowableException) && cause.getCause() != null) {
+			cause = cause.getCause();
+		}
+		return cause;
+	}
+
+	private static String describe(BindingResult result) {
+		if (result == null) {
+			return "validation failed";
+		}
+		String errors = result.getFieldErrors()
+			.stream()
+			.map((error) -> error.getField() + " " + error.getDefaultMessage())
+			.collect(Collectors.joining(", "));
+		String global = result.getGlobalErrors()
+			.stream()
+			.map((error) -> error.getDefaultMessage())
+			.collect(Collectors.joining(", "));
+		String all = errors.isEmpty() ? global : (global.isEmpty() ? errors : errors + ", " + global);
+		return all.isEmpty() ? "validation failed" : all;
+	}
+
+	private static String firstLine(String message) {
+		if (message == null) {
+			return "payload could not be read";
+		}
+		int newline = message.indexOf('\n');
+		String line = (newline >= 0) ? message.substring(0, newline) : message;
+		return (line.length() > 300) ? line.substring(0, 300) + "..." : line;
+	}
+
+	private static String defaultDescription(int code) {
+		return switch (code) {
+			case 400 -> "bad request";
+			case 401 -> "unauthorized";
+			case 403 -> "forbidden";
+			case 404 -> "not found";
+			case 409 -> "conflict";
+			case 422 -> "unprocessable request";
+			case 429 -> "too many requests";
+			case 503 -> "service unavailable";
+			default -> (code >= 500) ? INTERNAL_ERROR : "request failed";
+		};
+	}
+
+}

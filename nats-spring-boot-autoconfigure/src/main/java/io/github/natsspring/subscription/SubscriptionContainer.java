@@ -1,0 +1,219 @@
+package io.github.natsspring.subscription;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.nats.client.Connection;
+import io.nats.client.Dispatcher;
+import io.nats.client.Message;
+import io.nats.client.Subscription;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import io.github.natsspring.core.NatsMessageContext;
+import io.github.natsspring.listener.ListenerContainer;
+import io.github.natsspring.listener.ListenerContext;
+import io.github.natsspring.listener.ListenerWorkers;
+import io.github.natsspring.listener.NatsMessages;
+import io.github.natsspring.listener.Replies;
+import io.github.natsspring.listener.ServiceError;
+
+/**
+ * Runs a {@code @NatsListener}: one jnats dispatcher subscribed to the subject (in the queue group, if any),
+ * handing each message to the method on up to {@code concurrency} workers. A failing method never ends the
+ * subscription; a failed request is answered with an error. Stopping drains the subscription, so messages already
+ * delivered to the client are still handled.
+ */
+final class SubscriptionContainer implements ListenerContainer {
+
+	private static final Log logger = LogFactory.getLog(SubscriptionContainer.class);
+
+	private final SubscriptionEndpoint endpoint;
+
+	private final ListenerContext context;
+
+	private final AtomicLong handled = new AtomicLong();
+
+	private final AtomicLong failed = new AtomicLong();
+
+	private volatile Connection connection;
+
+	private volatile Dispatcher dispatcher;
+
+	private volatile Subscription subscription;
+
+	private volatile ListenerWorkers workers;
+
+	private volatile boolean running;
+
+	private volatile CompletableFuture<Boolean> draining;
+
+	SubscriptionContainer(SubscriptionEndpoint endpoint, ListenerContext context) {
+		this.endpoint = endpoint;
+		this.context = context;
+	}
+
+	@Override
+	public String getId() {
+		return this.endpoint.id();
+	}
+
+	@Override
+	public synchronized void start(Connection connection) {
+		if (this.running) {
+			return;
+		}
+		this.connection = connection;
+		this.workers = this.context.createWorkers("nats-listener-" + this.endpoint.id(), this.endpoint.concurrency());
+		this.dispatcher = connection.createDispatcher();
+		this.subscription = (this.endpoint.queue() != null)
+				? this.dispatcher.subscribe(this.endpoint.subject(), this.endpoint.queue(), this::onMessage)
+				: this.dispatcher.subscribe(this.endpoint.subject(), this::onMessage);
+		this.running = true;
+		logger.info("@NatsListener " + this.endpoint.id() + " subscribed to '" + this.endpoint.subject() + "'"
+				+ ((this.endpoint.queue() != null) ? " in queue group '" + this.endpoint.queue() + "'" : "")
+				+ " (concurrency " + this.endpoint.concurrency() + ")");
+	}
+
+	private void onMessage(Message message) throws InterruptedException {
+		if (!this.workers.execute(() -> handle(message))) {
+			// only while stopping: drain delivers what is pending and the workers are closed afterwards
+			logger.warn("@NatsListener " + this.endpoint.id() + " is stopped; message "
+					+ NatsMessages.idOf(message) + " on '" + message.getSubject() + "' was not handled");
+		}
+	}
+
+	private void handle(Message message) {
+		try {
+			NatsMessageContext.with(message, () -> {
+				Object result = this.endpoint.method().invoke(NatsMessages.toMessage(message, Map.of()));
+				if (result instanceof CompletionStage<?> stage) {
+					result = stage.toCompletableFuture().join();
+				}
+				if (message.getReplyTo() != null && this.endpoint.method().returnsValue()) {
+					Replies.reply(this.context.getNatsOperations(), this.context.getMessageConverter(), message,
+							result);
+				}
+				return null;
+			});
+			this.handled.incrementAndGet();
+		}
+		catch (Exception ex) {
+			this.failed.incrementAndGet();
+			onFailure(message, ex);
+		}
+	}
+
+	private void onFailure(Message message, Exception ex) {
+		Throwable cause = ServiceError.unwrap(ex);
+		ServiceError error = ServiceError.of(cause);
+		String what = "@NatsListener " + this.endpoint.id() + " failed on message " + NatsMessages.idOf(message)
+				+ " (subject '" + message.getSubject() + "')";
+		if (error.code() < 500) {
+			logger.warn(what + ": " + error.description());
+		}
+		else {
+			logger.error(what, cause);
+		}
+		if (message.getReplyTo() != null) {
+			try {
+				NatsMessageContext.with(message, () -> {
+					Replies.replyError(this.context.getNatsOperations(), message, error);
+					return null;
+				});
+			}
+			catch (Exception replyFailure) {
+				logger.warn("Could not send the error reply for message " + NatsMessages.idOf(message) + ": "
+						+ replyFailure.getMessage());
+			}
+		}
+	}
+
+	@Override
+	public synchronized void beginStop(Duration timeout) {
+		if (!this.running || this.draining != null) {
+			return;
+		}
+		try {
+			if (this.connection.getStatus() == Connection.Status.CONNECTED) {
+				// unsubscribes at the server; messages already delivered to the client are still handled
+				this.draining = this.dispatcher.drain(timeout);
+				return;
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Draining @NatsListener " + this.endpoint.id() + " failed: " + ex.getMessage());
+		}
+		closeDispatcherQuietly();
+		this.draining = CompletableFuture.completedFuture(Boolean.FALSE);
+	}
+
+	@Override
+	public synchronized void stop(Duration timeout) {
+		if (!this.running) {
+			return;
+		}
+		long deadline = System.nanoTime() + timeout.toNanos();
+		beginStop(timeout);
+		this.running = false;
+		try {
+			this.draining.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (Exception ex) {
+			logger.warn("Draining @NatsListener " + this.endpoint.id() + " did not finish: " + ex);
+			closeDispatcherQuietly();
+		}
+		this.draining = null;
+		Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+		if (!this.workers.close(left)) {
+			logger.warn("@NatsListener " + this.endpoint.id() + " still had " + this.workers.inFlight()
+					+ " message(s) in flight after the shutdown timeout of " + timeout);
+		}
+	}
+
+	private void closeDispatcherQuietly() {
+		try {
+			this.connection.closeDispatcher(this.dispatcher);
+		}
+		catch (RuntimeException ex) {
+			// already closed
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public Map<String, Object> describe() {
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("id", this.endpoint.id());
+		details.put("subject", this.endpoint.subject());
+		if (this.endpoint.queue() != null) {
+			details.put("queue", this.endpoint.queue());
+		}
+		details.put("concurrency", this.endpoint.concurrency());
+		details.put("running", this.running);
+		details.put("handled", this.handled.get());
+		details.put("failed", this.failed.get());
+		Subscription current = this.subscription;
+		if (current != null && this.running) {
+			details.put("pending", current.getPendingMessageCount());
+			details.put("dropped", current.getDroppedCount());
+		}
+		return details;
+	}
+
+}
