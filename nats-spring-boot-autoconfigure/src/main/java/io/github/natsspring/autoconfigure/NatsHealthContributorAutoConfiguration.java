@@ -16,6 +16,7 @@ import io.github.natsspring.connection.NatsConnectionManager;
 import io.github.natsspring.health.ListenerHealthIndicator;
 import io.github.natsspring.health.NatsConnectionHealthIndicator;
 import io.github.natsspring.health.NatsHealthContributor;
+import io.github.natsspring.health.NatsHealthGroup;
 import io.github.natsspring.listener.ListenerContainer;
 import io.github.natsspring.listener.NatsListenerEndpointRegistry;
 
@@ -31,7 +32,7 @@ public final class NatsHealthContributorAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(name = "natsHealthContributor")
 	NatsHealthContributor natsHealthContributor(NatsConnectionManager connectionManager,
-			ObjectProvider<NatsListenerEndpointRegistry> listenerRegistry) {
+			ObjectProvider<NatsListenerEndpointRegistry> listenerRegistry, ObjectProvider<NatsHealthGroup> groups) {
 		NatsHealthContributor contributor = new NatsHealthContributor(
 				new NatsConnectionHealthIndicator(connectionManager));
 		NatsListenerEndpointRegistry registry = listenerRegistry.getIfAvailable();
@@ -45,6 +46,7 @@ public final class NatsHealthContributorAutoConfiguration {
 				return members;
 			});
 		}
+		groups.orderedStream().forEach((group) -> contributor.addGroup(group.getName(), group::getMembers));
 		return contributor;
 	}
 
