@@ -21,10 +21,25 @@ final class ConnectFailureClassifier {
 	private ConnectFailureClassifier() {
 	}
 
-	static Reason classify(Throwable failure, String serverError) {
+	/**
+	 * Classifies a failed attempt.
+	 * @param failure what the connect call threw
+	 * @param attemptFailure the last exception jnats reported while trying (a TLS or socket error), may be null
+	 * @param serverError the last error the server sent (such as an authorization violation), may be null
+	 * @return the reason
+	 */
+	static Reason classify(Throwable failure, Throwable attemptFailure, String serverError) {
 		if (serverError != null && isAuthorizationText(serverError)) {
 			return Reason.AUTHORIZATION;
 		}
+		if (failure instanceof AuthenticationException) {
+			return Reason.AUTHORIZATION;
+		}
+		Reason reason = classifyChain(attemptFailure);
+		return (reason != Reason.OTHER) ? reason : classifyChain(failure);
+	}
+
+	private static Reason classifyChain(Throwable failure) {
 		for (Throwable current = failure; current != null; current = current.getCause()) {
 			if (current instanceof AuthenticationException || isAuthorizationText(current.getMessage())) {
 				return Reason.AUTHORIZATION;

@@ -126,7 +126,8 @@ public class NatsConnectionManager implements SmartLifecycle, ApplicationEventPu
 				throw new IllegalStateException("Interrupted while connecting to NATS", ex);
 			}
 			catch (Exception ex) {
-				Reason reason = ConnectFailureClassifier.classify(ex, this.lastAttemptServerError);
+				Reason reason = ConnectFailureClassifier.classify(ex, this.lastAttemptFailure,
+						this.lastAttemptServerError);
 				String detail = describeAttemptFailure(ex);
 				recordError(detail);
 				if (this.failFast) {
