@@ -116,15 +116,13 @@ public class NatsListenerAnnotationBeanPostProcessor
 						annotationType));
 		for (Map.Entry<Method, A> entry : annotated.entrySet()) {
 			Method invocable = AopUtils.selectInvocableMethod(entry.getKey(), candidate.bean().getClass());
-			NatsListenerEndpoint endpoint;
 			try {
-				endpoint = factory.createEndpoint(candidate.bean(), candidate.beanName(), invocable, entry.getValue(),
-						context);
+				registry.registerEndpoint(factory.createEndpoint(candidate.bean(), candidate.beanName(), invocable,
+						entry.getValue(), context));
 			}
 			catch (IllegalStateException | IllegalArgumentException ex) {
 				throw new InvalidListenerMethodException(ex.getMessage(), ex);
 			}
-			registry.registerEndpoint(endpoint);
 		}
 	}
 
