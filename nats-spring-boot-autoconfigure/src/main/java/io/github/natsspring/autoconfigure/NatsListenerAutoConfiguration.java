@@ -19,6 +19,7 @@ import io.github.natsspring.connection.NatsConnectionManager;
 import io.github.natsspring.core.NatsMessageConverter;
 import io.github.natsspring.core.NatsTemplate;
 import io.github.natsspring.listener.ListenerContext;
+import io.github.natsspring.listener.ListenerMetrics;
 import io.github.natsspring.listener.NatsListenerAnnotationBeanPostProcessor;
 import io.github.natsspring.listener.NatsListenerEndpointRegistry;
 import io.github.natsspring.subscription.SubscriptionEndpointFactory;
@@ -28,7 +29,7 @@ import io.github.natsspring.subscription.SubscriptionEndpointFactory;
  * and runs them once the connection is up. Uses the application's {@link Validator} for {@code @Valid} payloads
  * and virtual threads when {@code spring.threads.virtual.enabled} is set.
  */
-@AutoConfiguration(after = NatsAutoConfiguration.class,
+@AutoConfiguration(after = { NatsAutoConfiguration.class, NatsMetricsAutoConfiguration.class },
 		afterName = "org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration")
 @ConditionalOnClass(Connection.class)
 @ConditionalOnBean(NatsConnectionManager.class)
@@ -45,10 +46,13 @@ public final class NatsListenerAutoConfiguration {
 	@ConditionalOnMissingBean
 	ListenerContext natsListenerContext(NatsConnectionManager connectionManager, NatsTemplate natsTemplate,
 			NatsMessageConverter messageConverter, ObjectProvider<Validator> validator,
-			ConfigurableListableBeanFactory beanFactory, Environment environment, NatsProperties properties) {
-		return new ListenerContext(connectionManager, natsTemplate, messageConverter,
+			ConfigurableListableBeanFactory beanFactory, Environment environment, NatsProperties properties,
+			ObjectProvider<ListenerMetrics> metrics) {
+		ListenerContext context = new ListenerContext(connectionManager, natsTemplate, messageConverter,
 				validator.getIfUnique(() -> null), beanFactory, Threading.VIRTUAL.isActive(environment),
 				properties.getListener().getShutdownTimeout());
+		context.setMetrics(metrics.getIfAvailable(() -> ListenerMetrics.NONE));
+		return context;
 	}
 
 	@Bean

@@ -51,6 +51,8 @@ public class ListenerContext {
 
 	private final ConversionService conversionService = new DefaultFormattingConversionService();
 
+	private ListenerMetrics metrics = ListenerMetrics.NONE;
+
 	public ListenerContext(NatsConnectionManager connectionManager, NatsOperations natsOperations,
 			NatsMessageConverter messageConverter, Validator validator, ConfigurableBeanFactory beanFactory,
 			boolean virtualThreads, Duration shutdownTimeout) {
@@ -207,6 +209,18 @@ public class ListenerContext {
 
 	public Duration getShutdownTimeout() {
 		return this.shutdownTimeout;
+	}
+
+	/**
+	 * Where containers record how each handled message went.
+	 * @return the metrics, never {@code null}
+	 */
+	public ListenerMetrics getMetrics() {
+		return this.metrics;
+	}
+
+	public void setMetrics(ListenerMetrics metrics) {
+		this.metrics = (metrics != null) ? metrics : ListenerMetrics.NONE;
 	}
 
 	/**

@@ -70,7 +70,10 @@ public class NatsListenerEndpointRegistry implements SmartLifecycle {
 			this.containers.put(endpoint.getId(), container);
 		}
 		if (this.running && endpoint.isAutoStartup()) {
-			this.connectionManager.whenConnected((connection) -> startContainer(container, connection));
+			this.connectionManager.whenConnected((connection) -> {
+				startContainer(container, connection);
+				confirmSubscriptions(connection);
+			});
 		}
 	}
 
@@ -86,6 +89,7 @@ public class NatsListenerEndpointRegistry implements SmartLifecycle {
 		this.connectionManager.whenConnected((connection) -> {
 			if (!container.isRunning()) {
 				container.start(connection);
+				confirmSubscriptions(connection);
 			}
 		});
 	}
@@ -122,7 +126,25 @@ public class NatsListenerEndpointRegistry implements SmartLifecycle {
 			for (ListenerContainer container : toStart) {
 				startContainer(container, connection);
 			}
+			confirmSubscriptions(connection);
 		});
+	}
+
+	/**
+	 * Waits until the server has processed the subscriptions just made, so that once startup completes a message
+	 * published from anywhere reaches the listeners. One flush for all containers: jnats counts concurrent
+	 * flushes as outstanding pings.
+	 */
+	private void confirmSubscriptions(Connection connection) {
+		try {
+			connection.flush(Duration.ofSeconds(5));
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (Exception ex) {
+			logger.warn("Could not confirm the listeners' subscriptions with the server: " + ex.getMessage());
+		}
 	}
 
 	private void startContainer(ListenerContainer container, Connection connection) {

@@ -89,6 +89,7 @@ final class SubscriptionContainer implements ListenerContainer {
 	}
 
 	private void handle(Message message) {
+		long start = System.nanoTime();
 		try {
 			NatsMessageContext.with(message, () -> {
 				Object result = this.endpoint.method().invoke(NatsMessages.toMessage(message, Map.of()));
@@ -102,10 +103,12 @@ final class SubscriptionContainer implements ListenerContainer {
 				return null;
 			});
 			this.handled.incrementAndGet();
+			this.context.getMetrics().record(this.endpoint.id(), "subscription", "success", System.nanoTime() - start);
 		}
 		catch (Exception ex) {
 			this.failed.incrementAndGet();
 			onFailure(message, ex);
+			this.context.getMetrics().record(this.endpoint.id(), "subscription", "failure", System.nanoTime() - start);
 		}
 	}
 

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
@@ -33,6 +34,7 @@ import io.github.natsspring.core.NatsNotConnectedException;
 import io.github.natsspring.core.NatsTemplate;
 import io.github.natsspring.health.NatsConnectionHealthIndicator;
 import io.github.natsspring.test.NatsServer;
+import io.github.natsspring.testsupport.FailureAnalyzers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -73,6 +75,17 @@ class NatsConnectionLifecycleTests {
 				assertThat(recorder.types()).contains(Type.CONNECT_FAILED, Type.CONNECTED);
 			});
 		}
+	}
+
+	@Test
+	void failFastExplainsAnUnreachableServer() {
+		this.runner.withPropertyValues("nats.servers=nats://127.0.0.1:1", "nats.fail-fast=true").run((context) -> {
+			assertThat(context).hasFailed();
+			FailureAnalysis analysis = FailureAnalyzers.analyze(context.getStartupFailure());
+			assertThat(analysis.getDescription()).contains("Could not connect to NATS at [nats://127.0.0.1:1]")
+				.contains("no server could be reached");
+			assertThat(analysis.getAction()).contains("Start a NATS server").contains("nats.fail-fast");
+		});
 	}
 
 	@Test

@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * What operators see over HTTP: the {@code nats} health component and configuration properties without secrets.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "management.endpoints.web.exposure.include=health,configprops,env",
+		properties = { "management.endpoints.web.exposure.include=health,configprops,env,prometheus",
 				"management.endpoint.health.show-details=always", "management.endpoint.configprops.show-values=always",
 				"management.endpoint.env.show-values=always", "nats.username=app",
 				"nats.password=Top-Secret-Password-1" })
@@ -69,6 +69,20 @@ class NatsActuatorTests {
 		String env = get("/actuator/env");
 		assertThat(env).doesNotContain("Top-Secret-Password-1").doesNotContain("Url-Secret-2");
 	}
+
+	@Test
+	void prometheusShowsConnectionAndListenerMeters() throws Exception {
+		this.template.publish("audit.login", "alice");
+		org.awaitility.Awaitility.await().untilAsserted(() -> assertThat(get("/actuator/prometheus"))
+			.contains("nats_listener_seconds_count{kind=\"subscription\",listener=\"application.audit\",outcome=\"success\"}"));
+		String metrics = get("/actuator/prometheus");
+		assertThat(metrics).contains("nats_client_messages_total{direction=\"in\"")
+			.contains("nats_client_connected 1.0")
+			.contains("nats_client_reconnects_total");
+	}
+
+	@Autowired
+	io.github.natsspring.core.NatsTemplate template;
 
 	private String get(String path) throws Exception {
 		HttpResponse<String> response = HttpClient.newHttpClient()

@@ -21,11 +21,14 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Positive;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -44,6 +47,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 @Tag("compat")
+@ExtendWith(OutputCaptureExtension.class)
 class NatsListenerTests {
 
 	@RegisterExtension
@@ -82,7 +86,7 @@ class NatsListenerTests {
 	}
 
 	@Test
-	void invalidAndUnreadableRequestsGetAnErrorReplyAndTheSubscriptionSurvives() throws Exception {
+	void invalidAndUnreadableRequestsGetAnErrorReplyAndTheSubscriptionSurvives(CapturedOutput output) throws Exception {
 		this.runner.withUserConfiguration(OrderListener.class).run((context) -> {
 			NatsTemplate template = context.getBean(NatsTemplate.class);
 			try (Connection raw = Nats.connect(nats.url())) {
@@ -106,6 +110,9 @@ class NatsListenerTests {
 			// the subscription is still there
 			assertThat(template.request("orders.double", new Order("o-3", 1), Order.class).amount()).isEqualTo(2);
 		});
+		// failures are logged with the listener, the message id and the subject; internals stay in the log
+		assertThat(output).containsPattern("OrderListener.fail failed on message \\S+ \\(subject 'orders.fail'\\)")
+			.contains("secret internals boom");
 	}
 
 	@Test
