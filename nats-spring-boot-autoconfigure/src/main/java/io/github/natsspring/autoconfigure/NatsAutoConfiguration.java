@@ -1,5 +1,6 @@
 package io.github.natsspring.autoconfigure;
 
+import io.micrometer.observation.ObservationRegistry;
 import io.nats.client.Connection;
 import io.nats.client.Options;
 import tools.jackson.databind.json.JsonMapper;
@@ -64,9 +65,11 @@ public final class NatsAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	NatsTemplate natsTemplate(NatsConnectionManager natsConnectionManager, NatsMessageConverter natsMessageConverter,
-			NatsProperties properties) {
-		return new NatsTemplate(natsConnectionManager::getConnection, natsMessageConverter,
+			NatsProperties properties, ObjectProvider<ObservationRegistry> observationRegistry) {
+		NatsTemplate template = new NatsTemplate(natsConnectionManager::getConnection, natsMessageConverter,
 				properties.getRequestTimeout());
+		template.setObservationRegistry(observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP));
+		return template;
 	}
 
 	@Configuration(proxyBeanMethods = false)

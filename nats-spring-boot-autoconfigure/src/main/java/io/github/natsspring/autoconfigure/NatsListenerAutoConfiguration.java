@@ -1,5 +1,6 @@
 package io.github.natsspring.autoconfigure;
 
+import io.micrometer.observation.ObservationRegistry;
 import io.nats.client.Connection;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -47,11 +48,12 @@ public final class NatsListenerAutoConfiguration {
 	ListenerContext natsListenerContext(NatsConnectionManager connectionManager, NatsTemplate natsTemplate,
 			NatsMessageConverter messageConverter, ObjectProvider<Validator> validator,
 			ConfigurableListableBeanFactory beanFactory, Environment environment, NatsProperties properties,
-			ObjectProvider<ListenerMetrics> metrics) {
+			ObjectProvider<ListenerMetrics> metrics, ObjectProvider<ObservationRegistry> observationRegistry) {
 		ListenerContext context = new ListenerContext(connectionManager, natsTemplate, messageConverter,
 				validator.getIfUnique(() -> null), beanFactory, Threading.VIRTUAL.isActive(environment),
 				properties.getListener().getShutdownTimeout());
 		context.setMetrics(metrics.getIfAvailable(() -> ListenerMetrics.NONE));
+		context.setObservationRegistry(observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP));
 		return context;
 	}
 

@@ -18,7 +18,12 @@ import io.nats.client.NUID;
 import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsMessage;
 
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+
 import org.springframework.core.ParameterizedTypeReference;
+
+import io.github.natsspring.observation.NatsObservations;
 
 /**
  * Sends core NATS messages: publish and request-reply, with payload conversion, envelope headers, subject and
@@ -31,6 +36,8 @@ public class NatsTemplate implements NatsOperations {
 	private final NatsMessageConverter converter;
 
 	private final Duration defaultTimeout;
+
+	private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
 
 	/**
 	 * Creates a template.
@@ -49,12 +56,26 @@ public class NatsTemplate implements NatsOperations {
 		publish(subject, payload, Map.of());
 	}
 
+	/**
+	 * Observes sends with this registry ({@code nats.send}); with a tracing bridge the trace context goes into the
+	 * message headers.
+	 * @param observationRegistry the registry
+	 */
+	public void setObservationRegistry(ObservationRegistry observationRegistry) {
+		this.observationRegistry = (observationRegistry != null) ? observationRegistry : ObservationRegistry.NOOP;
+	}
+
 	@Override
 	public void publish(String subject, Object payload, Map<String, String> headers) {
-		Message message = createMessage(subject, payload, headers);
-		Connection current = this.connection.get();
-		checkSize(current, message);
-		current.publish(message);
+		Subjects.validatePublishSubject(subject);
+		Headers natsHeaders = toHeaders(headers);
+		byte[] data = this.converter.toPayload(payload, natsHeaders);
+		NatsObservations.send(this.observationRegistry, natsHeaders, subject, "publish").observe(() -> {
+			Message message = createMessage(subject, natsHeaders, data);
+			Connection current = this.connection.get();
+			checkSize(current, message);
+			current.publish(message);
+		});
 	}
 
 	@Override
@@ -132,10 +153,29 @@ public class NatsTemplate implements NatsOperations {
 
 	private CompletableFuture<Message> sendRequest(String subject, Object payload, Map<String, String> headers,
 			Duration timeout) {
-		Message message = createMessage(subject, payload, headers);
-		Connection current = this.connection.get();
-		checkSize(current, message);
-		return current.requestWithTimeout(message, timeout);
+		Subjects.validatePublishSubject(subject);
+		Headers natsHeaders = toHeaders(headers);
+		byte[] data = this.converter.toPayload(payload, natsHeaders);
+		Observation observation = NatsObservations.send(this.observationRegistry, natsHeaders, subject, "request")
+			.start();
+		try (Observation.Scope scope = observation.openScope()) {
+			Message message = createMessage(subject, natsHeaders, data);
+			Connection current = this.connection.get();
+			checkSize(current, message);
+			CompletableFuture<Message> reply = current.requestWithTimeout(message, timeout);
+			reply.whenComplete((result, failure) -> {
+				if (failure != null) {
+					observation.error(translate(subject, failure, timeout));
+				}
+				observation.stop();
+			});
+			return reply;
+		}
+		catch (RuntimeException ex) {
+			observation.error(ex);
+			observation.stop();
+			throw ex;
+		}
 	}
 
 	private Object await(String subject, CompletableFuture<Message> reply, Type responseType, Duration timeout) {
@@ -195,13 +235,15 @@ public class NatsTemplate implements NatsOperations {
 		return new NatsException("Request on '" + subject + "' failed: " + cause.getMessage(), cause);
 	}
 
-	private Message createMessage(String subject, Object payload, Map<String, String> headers) {
-		Subjects.validatePublishSubject(subject);
+	private static Headers toHeaders(Map<String, String> headers) {
 		Headers natsHeaders = new Headers();
 		headers.forEach(natsHeaders::put);
-		byte[] data = this.converter.toPayload(payload, natsHeaders);
-		addEnvelope(natsHeaders);
-		return NatsMessage.builder().subject(subject).headers(natsHeaders).data(data).build();
+		return natsHeaders;
+	}
+
+	private static Message createMessage(String subject, Headers headers, byte[] data) {
+		addEnvelope(headers);
+		return NatsMessage.builder().subject(subject).headers(headers).data(data).build();
 	}
 
 	/**

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import io.micrometer.observation.ObservationRegistry;
+
 import org.springframework.beans.factory.config.BeanExpressionContext;
 import org.springframework.beans.factory.config.BeanExpressionResolver;
 import org.springframework.beans.factory.config.ConfigurableBeanFactory;
@@ -52,6 +54,8 @@ public class ListenerContext {
 	private final ConversionService conversionService = new DefaultFormattingConversionService();
 
 	private ListenerMetrics metrics = ListenerMetrics.NONE;
+
+	private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
 
 	public ListenerContext(NatsConnectionManager connectionManager, NatsOperations natsOperations,
 			NatsMessageConverter messageConverter, Validator validator, ConfigurableBeanFactory beanFactory,
@@ -221,6 +225,19 @@ public class ListenerContext {
 
 	public void setMetrics(ListenerMetrics metrics) {
 		this.metrics = (metrics != null) ? metrics : ListenerMetrics.NONE;
+	}
+
+	/**
+	 * The registry for {@code nats.process} observations: wrap each handling in
+	 * {@link io.github.natsspring.observation.NatsObservations#process} so traces continue from the headers.
+	 * @return the registry, never {@code null}
+	 */
+	public ObservationRegistry getObservationRegistry() {
+		return this.observationRegistry;
+	}
+
+	public void setObservationRegistry(ObservationRegistry observationRegistry) {
+		this.observationRegistry = (observationRegistry != null) ? observationRegistry : ObservationRegistry.NOOP;
 	}
 
 	/**

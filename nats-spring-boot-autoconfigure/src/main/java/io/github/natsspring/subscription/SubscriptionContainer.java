@@ -8,6 +8,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.micrometer.observation.Observation;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.Message;
@@ -22,6 +23,7 @@ import io.github.natsspring.listener.ListenerWorkers;
 import io.github.natsspring.listener.NatsMessages;
 import io.github.natsspring.listener.Replies;
 import io.github.natsspring.listener.ServiceError;
+import io.github.natsspring.observation.NatsObservations;
 
 /**
  * Runs a {@code @NatsListener}: one jnats dispatcher subscribed to the subject (in the queue group, if any),
@@ -90,15 +92,17 @@ final class SubscriptionContainer implements ListenerContainer {
 
 	private void handle(Message message) {
 		long start = System.nanoTime();
-		try {
+		Observation observation = NatsObservations
+			.process(this.context.getObservationRegistry(), message, this.endpoint.id(), "subscription")
+			.start();
+		try (Observation.Scope scope = observation.openScope()) {
 			NatsMessageContext.with(message, () -> {
 				Object result = this.endpoint.method().invoke(NatsMessages.toMessage(message, Map.of()));
 				if (result instanceof CompletionStage<?> stage) {
 					result = stage.toCompletableFuture().join();
 				}
 				if (message.getReplyTo() != null && this.endpoint.method().returnsValue()) {
-					Replies.reply(this.context.getNatsOperations(), this.context.getMessageConverter(), message,
-							result);
+					sendReply(message, result);
 				}
 				return null;
 			});
@@ -106,15 +110,30 @@ final class SubscriptionContainer implements ListenerContainer {
 			this.context.getMetrics().record(this.endpoint.id(), "subscription", "success", System.nanoTime() - start);
 		}
 		catch (Exception ex) {
+			observation.error(ServiceError.unwrap(ex));
 			this.failed.incrementAndGet();
 			onFailure(message, ex);
 			this.context.getMetrics().record(this.endpoint.id(), "subscription", "failure", System.nanoTime() - start);
+		}
+		finally {
+			observation.stop();
+		}
+	}
+
+	private void sendReply(Message message, Object result) {
+		try {
+			Replies.reply(this.context.getNatsOperations(), this.context.getMessageConverter(), message, result);
+		}
+		catch (RuntimeException ex) {
+			// the request was fine; writing or sending our answer failed: that is our error (500), not the caller's
+			throw new ReplyFailedException(ex);
 		}
 	}
 
 	private void onFailure(Message message, Exception ex) {
 		Throwable cause = ServiceError.unwrap(ex);
-		ServiceError error = ServiceError.of(cause);
+		ServiceError error = (ex instanceof ReplyFailedException) ? new ServiceError(500, ServiceError.INTERNAL_ERROR)
+				: ServiceError.of(cause);
 		String what = "@NatsListener " + this.endpoint.id() + " failed on message " + NatsMessages.idOf(message)
 				+ " (subject '" + message.getSubject() + "')";
 		if (error.code() < 500) {
@@ -135,6 +154,15 @@ final class SubscriptionContainer implements ListenerContainer {
 						+ replyFailure.getMessage());
 			}
 		}
+	}
+
+	/** Writing or sending the reply failed after the method succeeded. */
+	private static final class ReplyFailedException extends RuntimeException {
+
+		ReplyFailedException(RuntimeException cause) {
+			super("Could not send the reply: " + cause.getMessage(), cause);
+		}
+
 	}
 
 	@Override

@@ -107,6 +107,10 @@ class NatsListenerTests {
 					assertThat(ex.getCode()).isEqualTo(500);
 					assertThat(ex.getDescription()).isEqualTo("internal error");
 				});
+			// our reply that cannot be written is our fault, not the caller's
+			assertThatExceptionOfType(NatsServiceErrorException.class)
+				.isThrownBy(() -> template.request("orders.unwritable", "x", String.class))
+				.satisfies((ex) -> assertThat(ex.getCode()).isEqualTo(500));
 			// the subscription is still there
 			assertThat(template.request("orders.double", new Order("o-3", 1), Order.class).amount()).isEqualTo(2);
 		});
@@ -176,6 +180,11 @@ class NatsListenerTests {
 		@NatsListener(subject = "orders.echo")
 		String echo(String text) {
 			return "echo: " + text;
+		}
+
+		@NatsListener(subject = "orders.unwritable")
+		Object unwritable(String text) {
+			return new Object();
 		}
 
 		@NatsListener(subject = "orders.fail")
