@@ -156,6 +156,14 @@ class NatsListenerTests {
 	record Order(@NotBlank String id, @Positive int amount) {
 	}
 
+	static class Unwritable {
+
+		public String getValue() {
+			throw new IllegalStateException("cannot be written");
+		}
+
+	}
+
 	record Received(Order order, String tenant, String subject, String contentType, String messageId) {
 	}
 
@@ -183,8 +191,8 @@ class NatsListenerTests {
 		}
 
 		@NatsListener(subject = "orders.unwritable")
-		Object unwritable(String text) {
-			return new Object();
+		Unwritable unwritable(String text) {
+			return new Unwritable();
 		}
 
 		@NatsListener(subject = "orders.fail")
