@@ -30,6 +30,14 @@ final class EndpointStatistics {
 		}
 	}
 
+	/**
+	 * The reply of a request already counted could not be sent: it becomes an error.
+	 */
+	synchronized void recordReplyFailure(ServiceError error) {
+		this.errors++;
+		this.lastError = describe(error);
+	}
+
 	synchronized void reset() {
 		this.requests = 0;
 		this.errors = 0;

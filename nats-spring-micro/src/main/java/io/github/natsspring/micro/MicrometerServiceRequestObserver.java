@@ -14,7 +14,7 @@ import io.github.natsspring.listener.ServiceError;
  * Records service requests in Micrometer:
  * <ul>
  * <li>{@code nats.service.requests}: a timer per endpoint (tags {@code service}, {@code endpoint}), every request
- * including failed ones, until the reply was sent;</li>
+ * including failed ones, from the start of handling until the reply is ready;</li>
  * <li>{@code nats.service.errors}: a counter per endpoint and error code (tags {@code service}, {@code endpoint},
  * {@code code}), every request answered with an error.</li>
  * </ul>
@@ -49,23 +49,32 @@ public class MicrometerServiceRequestObserver implements ServiceRequestObserver 
 			ServiceError error) {
 		timer(service.getName(), endpoint.name()).record(nanos, TimeUnit.NANOSECONDS);
 		if (error != null) {
-			String code = Integer.toString(error.code());
-			this.errors
-				.computeIfAbsent(service.getName() + '\u0000' + endpoint.name() + '\u0000' + code,
-						(key) -> Counter.builder(ERRORS)
-							.description("Requests to a NATS service endpoint answered with an error")
-							.tag("service", service.getName())
-							.tag("endpoint", endpoint.name())
-							.tag("code", code)
-							.register(this.registry))
-				.increment();
+			countError(service, endpoint, error);
 		}
+	}
+
+	@Override
+	public void replyFailed(NatsServiceContainer service, EndpointDefinition endpoint, ServiceError error) {
+		countError(service, endpoint, error);
+	}
+
+	private void countError(NatsServiceContainer service, EndpointDefinition endpoint, ServiceError error) {
+		String code = Integer.toString(error.code());
+		this.errors
+			.computeIfAbsent(service.getName() + '\u0000' + endpoint.name() + '\u0000' + code,
+					(key) -> Counter.builder(ERRORS)
+						.description("Requests to a NATS service endpoint answered with an error")
+						.tag("service", service.getName())
+						.tag("endpoint", endpoint.name())
+						.tag("code", code)
+						.register(this.registry))
+			.increment();
 	}
 
 	private Timer timer(String service, String endpoint) {
 		return this.timers.computeIfAbsent(service + '\u0000' + endpoint,
 				(key) -> Timer.builder(REQUESTS)
-					.description("Requests handled by a NATS service endpoint, until the reply was sent")
+					.description("Requests handled by a NATS service endpoint")
 					.tag("service", service)
 					.tag("endpoint", endpoint)
 					.register(this.registry));

@@ -169,58 +169,84 @@ public final class NatsServiceContainer {
 			throws InterruptedException {
 		if (!this.workers.execute(() -> handle(endpoint, stats, message))) {
 			// only while stopping: the workers closed before a late request was handed over
-			replyError(message, UNAVAILABLE);
 			completed(endpoint, stats, 0, UNAVAILABLE);
+			replyError(message, UNAVAILABLE);
 		}
 	}
 
 	private void handle(EndpointDefinition endpoint, EndpointStatistics stats, Message message) {
 		long start = System.nanoTime();
-		ServiceError error;
-		try {
-			error = NatsMessageContext.with(message, () -> invokeAndReply(endpoint, message));
-		}
-		catch (Exception ex) {
-			// invokeAndReply handles its failures itself; this is only a safety net
-			error = fail(endpoint, message, ex, true);
-		}
-		completed(endpoint, stats, System.nanoTime() - start, error);
+		Outcome outcome = prepare(endpoint, message);
+		// counted before the reply leaves: a caller that asks for STATS after its reply finds its request counted
+		completed(endpoint, stats, System.nanoTime() - start, outcome.error());
+		send(endpoint, stats, message, outcome);
 	}
 
-	private ServiceError invokeAndReply(EndpointDefinition endpoint, Message message) {
+	/**
+	 * Calls the method (waiting for an asynchronous result) and writes the reply, without sending it.
+	 */
+	private Outcome prepare(EndpointDefinition endpoint, Message message) {
 		Object result;
 		try {
-			result = endpoint.method().invoke(NatsMessages.toMessage(message, Map.of()));
-			if (result instanceof CompletionStage<?> stage) {
-				result = stage.toCompletableFuture().join();
-			}
+			result = NatsMessageContext.with(message, () -> {
+				Object returned = endpoint.method().invoke(NatsMessages.toMessage(message, Map.of()));
+				return (returned instanceof CompletionStage<?> stage) ? stage.toCompletableFuture().join() : returned;
+			});
 		}
 		catch (Throwable ex) {
-			return fail(endpoint, message, ex, false);
+			return new Outcome(null, failure(endpoint, message, ex, false));
 		}
 		if (message.getReplyTo() == null) {
-			return null;
+			return new Outcome(null, null);
 		}
-		Message reply;
 		try {
 			Headers headers = new Headers();
 			byte[] data = this.context.getMessageConverter().toPayload(result, headers);
-			reply = NatsMessage.builder().subject(message.getReplyTo()).headers(headers).data(data).build();
+			return new Outcome(
+					NatsMessage.builder().subject(message.getReplyTo()).headers(headers).data(data).build(), null);
 		}
 		catch (RuntimeException ex) {
 			// the reply could not be written: our fault, not the caller's
-			return fail(endpoint, message, ex, true);
+			return new Outcome(null, failure(endpoint, message, ex, true));
 		}
-		try {
-			this.context.getNatsOperations().send(reply);
-		}
-		catch (RuntimeException ex) {
-			return fail(endpoint, message, ex, true);
-		}
-		return null;
 	}
 
-	private ServiceError fail(EndpointDefinition endpoint, Message message, Throwable failure, boolean internal) {
+	private void send(EndpointDefinition endpoint, EndpointStatistics stats, Message message, Outcome outcome) {
+		if (message.getReplyTo() == null) {
+			return;
+		}
+		if (outcome.error() != null) {
+			replyError(message, outcome.error());
+			return;
+		}
+		try {
+			// in the request's context, so the reply carries its correlation id
+			NatsMessageContext.with(message, () -> {
+				this.context.getNatsOperations().send(outcome.reply());
+				return null;
+			});
+		}
+		catch (Exception ex) {
+			// too large for the server, or the connection closed: still an error of this request
+			ServiceError error = failure(endpoint, message, ex, true);
+			stats.recordReplyFailure(error);
+			for (ServiceRequestObserver observer : this.observers) {
+				try {
+					observer.replyFailed(this, endpoint, error);
+				}
+				catch (RuntimeException observerFailure) {
+					logger.debug("Service request observer " + observer + " failed: " + observerFailure);
+				}
+			}
+			replyError(message, error);
+		}
+	}
+
+	/**
+	 * Classifies and logs a failure.
+	 * @param internal whether it is ours whatever the exception (writing or sending the reply)
+	 */
+	private ServiceError failure(EndpointDefinition endpoint, Message message, Throwable failure, boolean internal) {
 		Throwable cause = ServiceError.unwrap(failure);
 		ServiceError error = internal ? new ServiceError(500, ServiceError.INTERNAL_ERROR) : ServiceError.of(cause);
 		String what = "NATS service " + this.definition.name() + ", endpoint " + endpoint.name() + " failed on '"
@@ -231,7 +257,6 @@ public final class NatsServiceContainer {
 		else {
 			logger.error(what + ": " + error.code() + " " + error.description(), cause);
 		}
-		replyError(message, error);
 		return error;
 	}
 
@@ -380,6 +405,12 @@ public final class NatsServiceContainer {
 			stats.add(endpoint.snapshot());
 		}
 		return stats;
+	}
+
+	/**
+	 * What handling a request produced: the reply to send, or the error to answer with.
+	 */
+	private record Outcome(Message reply, ServiceError error) {
 	}
 
 	@Override

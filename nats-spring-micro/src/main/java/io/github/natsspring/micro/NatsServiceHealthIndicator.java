@@ -19,11 +19,11 @@ public class NatsServiceHealthIndicator implements HealthIndicator {
 
 	private final NatsServiceContainer service;
 
-	private final boolean expectedToRun;
+	private final NatsServiceRegistry registry;
 
-	public NatsServiceHealthIndicator(NatsServiceContainer service, boolean expectedToRun) {
+	public NatsServiceHealthIndicator(NatsServiceContainer service, NatsServiceRegistry registry) {
 		this.service = service;
-		this.expectedToRun = expectedToRun;
+		this.registry = registry;
 	}
 
 	@Override
@@ -32,7 +32,7 @@ public class NatsServiceHealthIndicator implements HealthIndicator {
 		if (this.service.isRunning()) {
 			builder = Health.up();
 		}
-		else if (this.expectedToRun) {
+		else if (this.registry.isExpectedToRun()) {
 			builder = Health.down();
 		}
 		else {

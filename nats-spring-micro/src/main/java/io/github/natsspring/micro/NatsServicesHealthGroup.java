@@ -28,7 +28,7 @@ public class NatsServicesHealthGroup implements NatsHealthGroup {
 	public Map<String, HealthContributor> getMembers() {
 		Map<String, HealthContributor> members = new LinkedHashMap<>();
 		for (NatsServiceContainer service : this.registry.getServices()) {
-			members.put(service.getName(), new NatsServiceHealthIndicator(service, this.registry.isExpectedToRun()));
+			members.put(service.getName(), new NatsServiceHealthIndicator(service, this.registry));
 		}
 		return members;
 	}

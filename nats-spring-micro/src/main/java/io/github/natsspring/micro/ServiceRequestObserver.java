@@ -3,7 +3,7 @@ package io.github.natsspring.micro;
 import io.github.natsspring.listener.ServiceError;
 
 /**
- * Is told about every request a service handled, after the reply was sent. Declare a bean to feed your own
+ * Is told about every request a service handled. Declare a bean to feed your own
  * monitoring; the Micrometer one ({@link MicrometerServiceRequestObserver}) is auto-configured. Called on the
  * worker thread: keep it fast and don't throw.
  */
@@ -17,12 +17,23 @@ public interface ServiceRequestObserver {
 	}
 
 	/**
-	 * A request was handled.
+	 * A request was handled; called just before the reply is sent.
 	 * @param service the service
 	 * @param endpoint the endpoint
-	 * @param nanos how long it took, until the reply was sent (for asynchronous handlers: until they completed)
-	 * @param error the error the request was answered with, or {@code null} if it succeeded
+	 * @param nanos how long it took: the handler (for asynchronous handlers until their result completed) and
+	 * writing the reply
+	 * @param error the error the request is answered with, or {@code null} if it succeeded
 	 */
 	void requestHandled(NatsServiceContainer service, EndpointDefinition endpoint, long nanos, ServiceError error);
+
+	/**
+	 * The reply of a request reported as successful by {@link #requestHandled} could not be sent (too large for the
+	 * server, or the connection closed); the caller gets this error instead if it can still be sent.
+	 * @param service the service
+	 * @param endpoint the endpoint
+	 * @param error the error
+	 */
+	default void replyFailed(NatsServiceContainer service, EndpointDefinition endpoint, ServiceError error) {
+	}
 
 }
