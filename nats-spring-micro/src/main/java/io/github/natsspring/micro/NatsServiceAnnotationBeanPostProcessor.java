@@ -65,12 +65,6 @@ public class NatsServiceAnnotationBeanPostProcessor
 			this.classesWithoutEndpoints.add(targetClass);
 			return bean;
 		}
-		if (service == null) {
-			Method first = endpoints.keySet().iterator().next();
-			throw new InvalidListenerMethodException("@NatsEndpoint method " + ListenerContext.describe(first)
-					+ " is on bean '" + beanName + "', which is not a @NatsService. Annotate "
-					+ targetClass.getName() + " with @NatsService(name = ...) instead of @Component.", null);
-		}
 		Candidate candidate = new Candidate(bean, beanName, targetClass, service, endpoints);
 		if (this.singletonsInstantiated) {
 			process(List.of(candidate));
@@ -103,6 +97,13 @@ public class NatsServiceAnnotationBeanPostProcessor
 		ListenerContext context = this.beanFactory.getBean(ListenerContext.class);
 		ServiceDefinitionFactory factory = new ServiceDefinitionFactory(context, registry.getDefaultConcurrency());
 		for (Candidate candidate : pending) {
+			if (candidate.service() == null) {
+				Method first = candidate.endpoints().keySet().iterator().next();
+				throw new InvalidListenerMethodException("@NatsEndpoint method " + ListenerContext.describe(first)
+						+ " is on bean '" + candidate.beanName() + "', which is not a @NatsService. Annotate "
+						+ candidate.targetClass().getName() + " with @NatsService(name = ...) instead of @Component.",
+						null);
+			}
 			Map<Method, NatsEndpoint> invocable = new LinkedHashMap<>();
 			candidate.endpoints()
 				.entrySet()

@@ -19,12 +19,14 @@ final class MicroTestSupport {
 	 * An application with the starter, services, Jackson and Bean Validation, connected to the given server.
 	 */
 	static ApplicationContextRunner runner(NatsServerExtension nats) {
-		return new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(NatsAutoConfiguration.class, NatsListenerAutoConfiguration.class,
-					NatsMicroAutoConfiguration.class, JacksonAutoConfiguration.class,
-					ValidationAutoConfiguration.class))
+		return new ApplicationContextRunner().withConfiguration(autoConfigurations())
 			.withPropertyValues("nats.servers=" + nats.url(), "nats.drain-timeout=5s",
 					"nats.micro.shutdown-timeout=5s");
+	}
+
+	static AutoConfigurations autoConfigurations() {
+		return AutoConfigurations.of(NatsAutoConfiguration.class, NatsListenerAutoConfiguration.class,
+				NatsMicroAutoConfiguration.class, JacksonAutoConfiguration.class, ValidationAutoConfiguration.class);
 	}
 
 	static NatsServiceContainer service(org.springframework.context.ApplicationContext context, String name) {
