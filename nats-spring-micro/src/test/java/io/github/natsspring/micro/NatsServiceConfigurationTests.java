@@ -2,6 +2,8 @@ package io.github.natsspring.micro;
 
 import java.time.Duration;
 
+import io.nats.client.Connection;
+import io.nats.client.Nats;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -87,7 +89,7 @@ class NatsServiceConfigurationTests {
 	}
 
 	@Test
-	void servicesStartOnceNatsBecomesAvailable() {
+	void servicesStartOnceNatsBecomesAvailableAndSurviveAServerRestart() {
 		NatsServer late = NatsServer.builder().build();
 		try {
 			new ApplicationContextRunner()
@@ -101,8 +103,19 @@ class NatsServiceConfigurationTests {
 					assertThat(service.isRunning()).isFalse();
 					late.start();
 					await().atMost(Duration.ofSeconds(10)).until(service::isRunning);
-					assertThat(context.getBean(NatsTemplate.class).request("inventory.count", "ab", Integer.class))
-						.isEqualTo(2);
+					NatsTemplate template = context.getBean(NatsTemplate.class);
+					assertThat(template.request("inventory.count", "ab", Integer.class)).isEqualTo(2);
+					// a server restart: jnats reconnects and restores the subscriptions, the instance stays the same
+					String id = service.getId();
+					late.restart();
+					await().atMost(Duration.ofSeconds(10))
+						.ignoreExceptions()
+						.until(() -> template.request("inventory.count", "abc", Integer.class) == 3);
+					try (Connection raw = Nats.connect(late.url())) {
+						assertThat(Discovery.collect(raw, "$SRV.PING.inventory." + id, new byte[0], 1,
+								Duration.ofSeconds(2)))
+							.hasSize(1);
+					}
 				});
 		}
 		finally {
