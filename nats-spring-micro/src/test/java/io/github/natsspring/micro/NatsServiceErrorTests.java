@@ -57,6 +57,8 @@ class NatsServiceErrorTests {
 				assertError(raw, "errors.async", "11", 429, "slow down");
 				assertThat(assertError(raw, "errors.unwritable", "12", 500, "internal error"))
 					.isEqualTo("internal error");
+				assertThat(assertError(raw, "errors.too-large", "13", 500, "internal error"))
+					.isEqualTo("internal error");
 				// a valid request still works: the subscription survived
 				Message ok = raw.request("errors.validate",
 						"{\"id\":\"a\",\"amount\":1}".getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(2));
@@ -74,7 +76,11 @@ class NatsServiceErrorTests {
 			assertThat(stats(service, "boom").lastError()).isEqualTo("500:internal error");
 			assertThat(stats(service, "async").lastError()).isEqualTo("429:slow down");
 			assertThat(stats(service, "unwritable").lastError()).isEqualTo("500:internal error");
-			assertThat(service.getStats().stream().mapToLong(EndpointStats::numErrors).sum()).isEqualTo(9);
+			assertThat(stats(service, "tooLarge")).satisfies((stats) -> {
+				assertThat(stats.numRequests()).isEqualTo(1);
+				assertThat(stats.lastError()).isEqualTo("500:internal error");
+			});
+			assertThat(service.getStats().stream().mapToLong(EndpointStats::numErrors).sum()).isEqualTo(10);
 			try (Connection raw = Nats.connect(nats.url())) {
 				Message reply = raw.request("$SRV.STATS.errors", new byte[0], Duration.ofSeconds(2));
 				MicroSchemas.assertValid("stats", reply.getData());

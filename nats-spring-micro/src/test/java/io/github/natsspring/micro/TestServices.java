@@ -165,6 +165,11 @@ final class TestServices {
 			});
 		}
 
+		@NatsEndpoint(subject = "errors.too-large")
+		String tooLarge(String id) {
+			return "x".repeat(2 * 1024 * 1024);
+		}
+
 		@NatsEndpoint(subject = "errors.unwritable")
 		Unwritable unwritable(String id) {
 			return new Unwritable();
