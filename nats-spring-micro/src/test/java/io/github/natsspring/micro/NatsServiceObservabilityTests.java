@@ -90,7 +90,7 @@ class NatsServiceObservabilityTests {
 				.containsEntry("version", "0.0.0")
 				.containsEntry("id", service(context, "inventory").getId())
 				.containsEntry("concurrency", 16)
-				.containsEntry("inFlight", 0);
+				.containsKey("inFlight"); // the worker may still be finishing the request just answered
 			@SuppressWarnings("unchecked")
 			List<Map<String, Object>> endpoints = (List<Map<String, Object>>) health.getDetails().get("endpoints");
 			assertThat(endpoints).singleElement().satisfies((endpoint) -> {
