@@ -1,0 +1,17 @@
+package io.github.natsspring.benchmarks;
+
+import io.github.natsspring.micro.NatsEndpoint;
+import io.github.natsspring.micro.NatsService;
+
+/**
+ * The starter side of the service scenarios: an echo endpoint on the NATS service protocol.
+ */
+@NatsService(name = "bench", version = "1.0.0")
+public class BenchmarkService {
+
+	@NatsEndpoint(subject = "bench.service.echo")
+	public byte[] echo(byte[] payload) {
+		return payload;
+	}
+
+}

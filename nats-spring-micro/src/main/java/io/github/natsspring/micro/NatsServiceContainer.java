@@ -1,0 +1,422 @@
+package io.github.natsspring.micro;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.nats.client.Connection;
+import io.nats.client.Dispatcher;
+import io.nats.client.Message;
+import io.nats.client.NUID;
+import io.nats.client.impl.Headers;
+import io.nats.client.impl.NatsMessage;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import io.github.natsspring.core.NatsMessageContext;
+import io.github.natsspring.listener.ListenerContext;
+import io.github.natsspring.listener.ListenerWorkers;
+import io.github.natsspring.listener.NatsMessages;
+import io.github.natsspring.listener.Replies;
+import io.github.natsspring.micro.ServiceProtocol.Verb;
+import io.github.natsspring.listener.ServiceError;
+
+/**
+ * Runs one instance of a {@link NatsService @NatsService}: the endpoints' subscriptions on one dispatcher whose
+ * requests are handled by up to {@code concurrency} workers, and the discovery subscriptions (PING, INFO, STATS at
+ * all three levels) on a dispatcher of their own, so busy handlers never delay discovery. Every start is a new
+ * instance: a new id, a new start time, statistics from zero.
+ * <p>
+ * Stopping first withdraws discovery, then drains the endpoint subscriptions (the server sends no more requests,
+ * those already received are handled) and waits for the requests in flight, each still answered.
+ */
+public final class NatsServiceContainer {
+
+	private static final Log logger = LogFactory.getLog(NatsServiceContainer.class);
+
+	private static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(2);
+
+	private static final ServiceError UNAVAILABLE = new ServiceError(503, "service unavailable");
+
+	private final ServiceDefinition definition;
+
+	private final ListenerContext context;
+
+	private final List<ServiceRequestObserver> observers;
+
+	private final Map<String, EndpointStatistics> statistics = new LinkedHashMap<>();
+
+	private volatile String id;
+
+	private volatile Instant started;
+
+	private volatile Connection connection;
+
+	private volatile Dispatcher requestDispatcher;
+
+	private volatile Dispatcher discoveryDispatcher;
+
+	private volatile ListenerWorkers workers;
+
+	private volatile byte[] pingResponse;
+
+	private volatile byte[] infoResponse;
+
+	private volatile boolean running;
+
+	private volatile CompletableFuture<Boolean> draining;
+
+	NatsServiceContainer(ServiceDefinition definition, ListenerContext context, List<ServiceRequestObserver> observers) {
+		this.definition = definition;
+		this.context = context;
+		this.observers = List.copyOf(observers);
+		for (EndpointDefinition endpoint : definition.endpoints()) {
+			this.statistics.put(endpoint.name(), new EndpointStatistics(endpoint));
+		}
+	}
+
+	synchronized void start(Connection connection) {
+		if (this.running) {
+			return;
+		}
+		this.connection = connection;
+		this.id = NUID.nextGlobal();
+		this.started = Instant.now();
+		this.statistics.values().forEach(EndpointStatistics::reset);
+		this.workers = this.context.createWorkers("nats-service-" + this.definition.name(),
+				this.definition.concurrency());
+		this.requestDispatcher = connection.createDispatcher();
+		for (EndpointDefinition endpoint : this.definition.endpoints()) {
+			EndpointStatistics stats = this.statistics.get(endpoint.name());
+			if (endpoint.queueGroup() != null) {
+				this.requestDispatcher.subscribe(endpoint.subject(), endpoint.queueGroup(),
+						(message) -> onRequest(endpoint, stats, message));
+			}
+			else {
+				this.requestDispatcher.subscribe(endpoint.subject(), (message) -> onRequest(endpoint, stats, message));
+			}
+		}
+		this.pingResponse = ServiceProtocol.ping(this.definition, this.id);
+		this.infoResponse = ServiceProtocol.info(this.definition, this.id);
+		this.discoveryDispatcher = connection.createDispatcher();
+		for (Verb verb : Verb.values()) {
+			for (String subject : ServiceProtocol.discoverySubjects(verb, this.definition.name(), this.id)) {
+				this.discoveryDispatcher.subscribe(subject, (message) -> onDiscovery(verb, message));
+			}
+		}
+		flush(connection);
+		this.running = true;
+		for (ServiceRequestObserver observer : this.observers) {
+			observer.serviceStarted(this);
+		}
+		logger.info("NATS service " + this.definition.name() + " " + this.definition.version() + " started (id "
+				+ this.id + ", concurrency " + this.definition.concurrency() + "): " + describeEndpoints());
+	}
+
+	private String describeEndpoints() {
+		List<String> parts = new ArrayList<>();
+		for (EndpointDefinition endpoint : this.definition.endpoints()) {
+			parts.add(endpoint.name() + " on '" + endpoint.subject() + "'"
+					+ ((endpoint.queueGroup() != null) ? " (queue group " + endpoint.queueGroup() + ")"
+							: " (no queue group)"));
+		}
+		return String.join(", ", parts);
+	}
+
+	private void flush(Connection connection) {
+		// the subscriptions reach the server before the application reports it has started
+		try {
+			connection.flush(FLUSH_TIMEOUT);
+		}
+		catch (TimeoutException ex) {
+			logger.debug("Flushing the subscriptions of service " + this.definition.name() + " timed out");
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	// --- discovery ---------------------------------------------------------------------------------------------
+
+	private void onDiscovery(Verb verb, Message message) {
+		String replyTo = message.getReplyTo();
+		if (replyTo == null) {
+			return;
+		}
+		byte[] response = switch (verb) {
+			case PING -> this.pingResponse;
+			case INFO -> this.infoResponse;
+			case STATS -> ServiceProtocol.stats(this.definition, this.id, this.started, getStats());
+		};
+		try {
+			this.connection.publish(replyTo, response);
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Could not answer " + verb + " for service " + this.definition.name() + ": " + ex);
+		}
+	}
+
+	// --- requests ----------------------------------------------------------------------------------------------
+
+	private void onRequest(EndpointDefinition endpoint, EndpointStatistics stats, Message message)
+			throws InterruptedException {
+		if (!this.workers.execute(() -> handle(endpoint, stats, message))) {
+			// only while stopping: the workers closed before a late request was handed over
+			completed(endpoint, stats, 0, UNAVAILABLE);
+			replyError(message, UNAVAILABLE);
+		}
+	}
+
+	private void handle(EndpointDefinition endpoint, EndpointStatistics stats, Message message) {
+		long start = System.nanoTime();
+		Outcome outcome = prepare(endpoint, message);
+		// counted before the reply leaves: a caller that asks for STATS after its reply finds its request counted
+		completed(endpoint, stats, System.nanoTime() - start, outcome.error());
+		send(endpoint, stats, message, outcome);
+	}
+
+	/**
+	 * Calls the method (waiting for an asynchronous result) and writes the reply, without sending it.
+	 */
+	private Outcome prepare(EndpointDefinition endpoint, Message message) {
+		Object result;
+		try {
+			result = NatsMessageContext.with(message, () -> {
+				Object returned = endpoint.method().invoke(NatsMessages.toMessage(message, Map.of()));
+				return (returned instanceof CompletionStage<?> stage) ? stage.toCompletableFuture().join() : returned;
+			});
+		}
+		catch (Throwable ex) {
+			return new Outcome(null, failure(endpoint, message, ex, false));
+		}
+		if (message.getReplyTo() == null) {
+			return new Outcome(null, null);
+		}
+		try {
+			Headers headers = new Headers();
+			byte[] data = this.context.getMessageConverter().toPayload(result, headers);
+			return new Outcome(
+					NatsMessage.builder().subject(message.getReplyTo()).headers(headers).data(data).build(), null);
+		}
+		catch (RuntimeException ex) {
+			// the reply could not be written: our fault, not the caller's
+			return new Outcome(null, failure(endpoint, message, ex, true));
+		}
+	}
+
+	private void send(EndpointDefinition endpoint, EndpointStatistics stats, Message message, Outcome outcome) {
+		if (message.getReplyTo() == null) {
+			return;
+		}
+		if (outcome.error() != null) {
+			replyError(message, outcome.error());
+			return;
+		}
+		try {
+			// in the request's context, so the reply carries its correlation id
+			NatsMessageContext.with(message, () -> {
+				this.context.getNatsOperations().send(outcome.reply());
+				return null;
+			});
+		}
+		catch (Exception ex) {
+			// too large for the server, or the connection closed: still an error of this request
+			ServiceError error = failure(endpoint, message, ex, true);
+			stats.recordReplyFailure(error);
+			for (ServiceRequestObserver observer : this.observers) {
+				try {
+					observer.replyFailed(this, endpoint, error);
+				}
+				catch (RuntimeException observerFailure) {
+					logger.debug("Service request observer " + observer + " failed: " + observerFailure);
+				}
+			}
+			replyError(message, error);
+		}
+	}
+
+	/**
+	 * Classifies and logs a failure.
+	 * @param internal whether it is ours whatever the exception (writing or sending the reply)
+	 */
+	private ServiceError failure(EndpointDefinition endpoint, Message message, Throwable failure, boolean internal) {
+		Throwable cause = ServiceError.unwrap(failure);
+		ServiceError error = internal ? new ServiceError(500, ServiceError.INTERNAL_ERROR) : ServiceError.of(cause);
+		String what = "NATS service " + this.definition.name() + ", endpoint " + endpoint.name() + " failed on '"
+				+ message.getSubject() + "' (message " + NatsMessages.idOf(message) + ")";
+		if (error.code() < 500) {
+			logger.warn(what + ": " + error.code() + " " + error.description());
+		}
+		else {
+			logger.error(what + ": " + error.code() + " " + error.description(), cause);
+		}
+		return error;
+	}
+
+	private void replyError(Message message, ServiceError error) {
+		if (message.getReplyTo() == null) {
+			return;
+		}
+		try {
+			// exactly the protocol's two headers, nothing else
+			this.connection.publish(Replies.errorMessage(message.getReplyTo(), error));
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not send the error reply of service " + this.definition.name() + " for message "
+					+ NatsMessages.idOf(message) + ": " + ex.getMessage());
+		}
+	}
+
+	private void completed(EndpointDefinition endpoint, EndpointStatistics stats, long nanos, ServiceError error) {
+		stats.record(nanos, error);
+		for (ServiceRequestObserver observer : this.observers) {
+			try {
+				observer.requestHandled(this, endpoint, nanos, error);
+			}
+			catch (RuntimeException ex) {
+				logger.debug("Service request observer " + observer + " failed: " + ex);
+			}
+		}
+	}
+
+	// --- stop --------------------------------------------------------------------------------------------------
+
+	/**
+	 * Withdraws discovery and starts draining the endpoint subscriptions, without waiting.
+	 * @param timeout how long the drain may take
+	 */
+	synchronized void beginStop(Duration timeout) {
+		if (!this.running || this.draining != null) {
+			return;
+		}
+		closeQuietly(this.discoveryDispatcher);
+		try {
+			if (this.connection.getStatus() == Connection.Status.CONNECTED) {
+				// unsubscribes at the server; requests already delivered to the client are still answered
+				this.draining = this.requestDispatcher.drain(timeout);
+				return;
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Draining service " + this.definition.name() + " failed: " + ex.getMessage());
+		}
+		closeQuietly(this.requestDispatcher);
+		this.draining = CompletableFuture.completedFuture(Boolean.FALSE);
+	}
+
+	/**
+	 * Stops: withdraws discovery, drains the endpoints and waits for the requests in flight, at most the timeout.
+	 * @param timeout how long in-flight requests may take
+	 */
+	synchronized void stop(Duration timeout) {
+		if (!this.running) {
+			return;
+		}
+		long deadline = System.nanoTime() + timeout.toNanos();
+		beginStop(timeout);
+		try {
+			this.draining.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (Exception ex) {
+			logger.warn("Draining service " + this.definition.name() + " did not finish: " + ex);
+			closeQuietly(this.requestDispatcher);
+		}
+		this.draining = null;
+		Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+		if (!this.workers.close(left)) {
+			logger.warn("NATS service " + this.definition.name() + " still had " + this.workers.inFlight()
+					+ " request(s) in flight after the shutdown timeout of " + timeout);
+		}
+		this.running = false;
+		logger.info("NATS service " + this.definition.name() + " stopped (id " + this.id + ")");
+	}
+
+	private void closeQuietly(Dispatcher dispatcher) {
+		if (dispatcher == null) {
+			return;
+		}
+		try {
+			this.connection.closeDispatcher(dispatcher);
+		}
+		catch (RuntimeException ex) {
+			// already closed
+		}
+	}
+
+	// --- accessors ---------------------------------------------------------------------------------------------
+
+	public ServiceDefinition getDefinition() {
+		return this.definition;
+	}
+
+	public String getName() {
+		return this.definition.name();
+	}
+
+	/**
+	 * The instance id (a NUID), new at every start.
+	 * @return the id, {@code null} before the first start
+	 */
+	public String getId() {
+		return this.id;
+	}
+
+	/**
+	 * When this instance started.
+	 * @return the start time, {@code null} before the first start
+	 */
+	public Instant getStarted() {
+		return this.started;
+	}
+
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	/**
+	 * How many requests are being handled right now.
+	 * @return the number in flight
+	 */
+	public int getInFlight() {
+		ListenerWorkers current = this.workers;
+		return (current != null) ? current.inFlight() : 0;
+	}
+
+	/**
+	 * The statistics of every endpoint, in the order of the definition, as {@code $SRV.STATS} reports them.
+	 * @return the statistics
+	 */
+	public List<EndpointStats> getStats() {
+		List<EndpointStats> stats = new ArrayList<>(this.statistics.size());
+		for (EndpointStatistics endpoint : this.statistics.values()) {
+			stats.add(endpoint.snapshot());
+		}
+		return stats;
+	}
+
+	/**
+	 * What handling a request produced: the reply to send, or the error to answer with.
+	 */
+	private record Outcome(Message reply, ServiceError error) {
+	}
+
+	@Override
+	public String toString() {
+		return "NatsServiceContainer[" + this.definition.name() + " " + this.definition.version() + ", id " + this.id
+				+ "]";
+	}
+
+}
