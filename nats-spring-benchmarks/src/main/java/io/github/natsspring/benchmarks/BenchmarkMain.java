@@ -39,6 +39,7 @@ public class BenchmarkMain {
 
 	static List<Scenario> allScenarios() {
 		List<Scenario> scenarios = new ArrayList<>(CoreScenarios.all());
+		scenarios.addAll(MicroScenarios.all());
 		return scenarios;
 	}
 
