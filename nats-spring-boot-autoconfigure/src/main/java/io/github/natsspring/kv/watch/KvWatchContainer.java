@@ -156,9 +156,7 @@ final class KvWatchContainer implements ListenerContainer, ConnectionListener {
 			this.running = true;
 			connection.addConnectionListener(this);
 		}
-		if (subscribeOrRetry(false)) {
-			logger.info(this.name + " watches bucket '" + this.spec.bucket() + "' keys " + this.spec.keys()
-					+ (this.spec.options().isEmpty() ? "" : " " + this.spec.options()));
+		if (subscribeOrRetry()) {
 			awaitInitialValues();
 		}
 	}
@@ -180,13 +178,12 @@ final class KvWatchContainer implements ListenerContainer, ConnectionListener {
 	}
 
 	/**
-	 * Creates the watch; on failure schedules a retry.
-	 * @param resume whether this follows a reconnect
+	 * Creates the watch, or replaces it after a reconnect; on failure schedules a retry.
 	 * @return whether the watch was created
 	 */
-	private boolean subscribeOrRetry(boolean resume) {
+	private boolean subscribeOrRetry() {
 		try {
-			subscribe(resume);
+			subscribe();
 			this.attempts = 0;
 			return true;
 		}
@@ -200,11 +197,12 @@ final class KvWatchContainer implements ListenerContainer, ConnectionListener {
 		}
 	}
 
-	private void subscribe(boolean resume) throws Exception {
+	private void subscribe() throws Exception {
 		synchronized (this.subscribeMonitor) {
 			if (!this.accepting) {
 				return;
 			}
+			boolean resume = this.subscription != null;
 			if (resume) {
 				this.state = State.RESUMING;
 			}
@@ -216,6 +214,7 @@ final class KvWatchContainer implements ListenerContainer, ConnectionListener {
 			}
 			int watchGeneration = this.generation.incrementAndGet();
 			long from;
+			long seen;
 			boolean loading;
 			this.deliveryLock.lock();
 			try {
@@ -225,7 +224,8 @@ final class KvWatchContainer implements ListenerContainer, ConnectionListener {
 					this.initialDone = true;
 				}
 				loading = !this.initialDone;
-				from = loading ? 0 : this.lastRevision + 1;
+				seen = this.lastRevision;
+				from = loading ? 0 : seen + 1;
 			}
 			finally {
 				this.deliveryLock.unlock();
@@ -252,8 +252,13 @@ final class KvWatchContainer implements ListenerContainer, ConnectionListener {
 			if (resume) {
 				this.resumes.incrementAndGet();
 				logger.info(this.name + " resumed on bucket '" + this.spec.bucket() + "' "
-						+ (loading ? "reloading the initial values after revision " + this.lastRevision
+						+ (loading ? "reloading the initial values, skipping revisions up to " + seen
 								: "from revision " + from));
+			}
+			else {
+				logger.info(this.name + " watches bucket '" + this.spec.bucket() + "' keys " + this.spec.keys()
+						+ (this.spec.options().isEmpty() ? "" : " " + this.spec.options())
+						+ ((from > 0) ? " from revision " + from : ""));
 			}
 		}
 	}
@@ -289,7 +294,7 @@ final class KvWatchContainer implements ListenerContainer, ConnectionListener {
 		}
 		schedule(() -> {
 			if (this.accepting) {
-				subscribeOrRetry(true);
+				subscribeOrRetry();
 			}
 		}, delay);
 	}
@@ -428,7 +433,7 @@ final class KvWatchContainer implements ListenerContainer, ConnectionListener {
 				// off the connection's callback thread: resuming makes JetStream API requests
 				schedule(() -> {
 					if (this.accepting) {
-						subscribeOrRetry(true);
+						subscribeOrRetry();
 					}
 				}, 0);
 			}
