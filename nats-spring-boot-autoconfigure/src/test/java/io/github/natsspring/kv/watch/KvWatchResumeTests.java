@@ -118,6 +118,38 @@ class KvWatchResumeTests {
 	}
 
 	@Test
+	void restartWhileTheInitialValuesAreLoadingDeliversEachKeyOnce() throws Exception {
+		try (NatsServer server = NatsServer.builder().build().start()) {
+			try (Connection writer = Nats.connect(server.url())) {
+				writer.keyValueManagement()
+					.create(KeyValueConfiguration.builder().name("BIG").storageType(StorageType.File).build());
+				KeyValue kv = writer.keyValue("BIG");
+				for (int i = 0; i < 300; i++) {
+					kv.put("key." + i, Integer.toString(i));
+				}
+			}
+			this.runner.withUserConfiguration(SlowRecorder.class)
+				.withPropertyValues("nats.servers=" + server.url())
+				.run((context) -> {
+					SlowRecorder recorder = context.getBean(SlowRecorder.class);
+					await().atMost(Duration.ofSeconds(5)).until(() -> recorder.keys.size() >= 30);
+					assertThat(recorder.ready).isZero();
+					server.restart();
+					await().atMost(Duration.ofSeconds(20)).until(() -> recorder.ready == 1);
+					assertThat(recorder.keys).hasSize(300).doesNotHaveDuplicates();
+					assertThat(recorder.initial).containsOnly(true);
+					try (Connection writer = Nats.connect(server.url())) {
+						writer.keyValue("BIG").put("key.after", "after");
+					}
+					await().atMost(Duration.ofSeconds(5)).until(() -> recorder.keys.contains("key.after"));
+					assertThat(recorder.initial.get(recorder.initial.size() - 1)).isFalse();
+					assertThat(recorder.ready).isEqualTo(1);
+					System.out.println("restart while loading: " + KvWatchTests.health(context, "slow").getDetails());
+				});
+		}
+	}
+
+	@Test
 	void watcherOfAMissingBucketRetriesUntilTheBucketExists() throws Exception {
 		try (NatsServer server = NatsServer.builder().build().start()) {
 			this.runner.withUserConfiguration(LateBucketRecorder.class)
@@ -190,6 +222,29 @@ class KvWatchResumeTests {
 		@Bean
 		KvView<String> events() {
 			return KvView.of("EVENTS", String.class);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class SlowRecorder {
+
+		final List<String> keys = new CopyOnWriteArrayList<>();
+
+		final List<Boolean> initial = new CopyOnWriteArrayList<>();
+
+		volatile int ready;
+
+		@KvWatch(bucket = "BIG", id = "slow")
+		void on(@Header(KvHeaders.KEY) String key, @Header(KvHeaders.INITIAL) boolean initial) throws Exception {
+			Thread.sleep(3);
+			this.keys.add(key);
+			this.initial.add(initial);
+		}
+
+		@org.springframework.context.event.EventListener
+		void ready(KvWatchReadyEvent event) {
+			this.ready++;
 		}
 
 	}
