@@ -403,19 +403,20 @@ final class KvWatchContainer implements ListenerContainer, ConnectionListener {
 		}
 		try {
 			this.handler.onInitialValuesDone();
+			ApplicationEventPublisher publisher = this.endpoint.eventPublisher();
+			if (publisher != null) {
+				try {
+					publisher.publishEvent(new KvWatchReadyEvent(this, this.endpoint.id(), this.spec.bucket(),
+							this.spec.keys(), revision, count));
+				}
+				catch (RuntimeException ex) {
+					logger.warn("A listener for the ready event of " + this.name + " failed", ex);
+				}
+			}
 		}
 		finally {
+			// after the event, so that a start waiting for the initial values returns with it delivered
 			this.initialValues.countDown();
-		}
-		ApplicationEventPublisher publisher = this.endpoint.eventPublisher();
-		if (publisher != null) {
-			try {
-				publisher.publishEvent(new KvWatchReadyEvent(this, this.endpoint.id(), this.spec.bucket(),
-						this.spec.keys(), revision, count));
-			}
-			catch (RuntimeException ex) {
-				logger.warn("A listener for the ready event of " + this.name + " failed", ex);
-			}
 		}
 	}
 
