@@ -31,6 +31,7 @@ import org.springframework.context.ApplicationEventPublisher;
 
 import io.github.natsspring.connection.Redaction;
 import io.github.natsspring.listener.ListenerContainer;
+import io.github.natsspring.listener.ServiceError;
 
 /**
  * Runs one KV watcher. The watch is jnats' {@code KeyValue.watch} (an ordered push consumer); this container adds
@@ -359,13 +360,29 @@ final class KvWatchContainer implements ListenerContainer, ConnectionListener {
 					throw fatal;
 				}
 				this.failed.incrementAndGet();
-				logger.error(this.name + " failed on key '" + entry.getKey() + "' revision " + revision + " ("
-						+ entry.getOperation() + "); the watch goes on", ex);
+				String what = this.name + " failed on key '" + entry.getKey() + "' revision " + revision + " ("
+						+ entry.getOperation() + "); the watch goes on";
+				Throwable cause = ServiceError.unwrap(ex);
+				if (ServiceError.isPermanent(cause)) {
+					// the value cannot be read or is invalid: the stack trace would not help
+					logger.warn(what + ": " + firstLine(cause.getMessage()));
+				}
+				else {
+					logger.error(what, cause);
+				}
 			}
 		}
 		finally {
 			this.deliveryLock.unlock();
 		}
+	}
+
+	private static String firstLine(String message) {
+		if (message == null) {
+			return "the value could not be read";
+		}
+		int newline = message.indexOf('\n');
+		return (newline >= 0) ? message.substring(0, newline) : message;
 	}
 
 	private void onEndOfData(int watchGeneration) {
