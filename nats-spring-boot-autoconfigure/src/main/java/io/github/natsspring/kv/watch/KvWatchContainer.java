@@ -146,6 +146,7 @@ final class KvWatchContainer implements ListenerContainer, ConnectionListener {
 				this.deliveryLock.unlock();
 			}
 			this.initialValues = new CountDownLatch(1);
+			this.subscription = null;
 			this.attempts = 0;
 			this.state = State.STARTING;
 			this.executor = Executors.newSingleThreadScheduledExecutor((runnable) -> {
@@ -243,12 +244,18 @@ final class KvWatchContainer implements ListenerContainer, ConnectionListener {
 				unsubscribeQuietly(created);
 				return;
 			}
-			if (this.initialDone) {
-				this.state = State.WATCHING;
-				fireReady(watchGeneration);
+			boolean done;
+			this.deliveryLock.lock();
+			try {
+				// under the lock: the end of the initial values may have been signalled meanwhile
+				done = this.initialDone;
+				this.state = done ? State.WATCHING : State.LOADING;
 			}
-			else {
-				this.state = State.LOADING;
+			finally {
+				this.deliveryLock.unlock();
+			}
+			if (done) {
+				fireReady(watchGeneration);
 			}
 			if (resume) {
 				this.resumes.incrementAndGet();

@@ -450,8 +450,8 @@ class KvWatchTests {
 		}
 
 		@KvWatch(bucket = "${test.bucket}", ignoreDeletes = true)
-		void noDeletes(@Header(KvHeaders.KEY) String key, String value, @Header(KvHeaders.REVISION) long revision) {
-			this.noDeletes.add(key + "=" + value + "@" + revision);
+		void noDeletes(@Header(KvHeaders.KEY) String key, byte[] value, @Header(KvHeaders.REVISION) long revision) {
+			this.noDeletes.add(key + "=" + new String(value, StandardCharsets.UTF_8) + "@" + revision);
 		}
 
 		@KvWatch(bucket = "${test.bucket}", metaOnly = true)
