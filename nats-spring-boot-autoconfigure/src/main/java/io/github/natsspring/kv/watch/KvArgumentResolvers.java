@@ -1,0 +1,147 @@
+package io.github.natsspring.kv.watch;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Type;
+import java.util.Optional;
+
+import io.nats.client.api.KeyValueEntry;
+import io.nats.client.api.KeyValueOperation;
+
+import org.springframework.core.MethodParameter;
+import org.springframework.messaging.Message;
+import org.springframework.messaging.MessageHeaders;
+import org.springframework.messaging.converter.SmartMessageConverter;
+import org.springframework.messaging.handler.annotation.support.PayloadMethodArgumentResolver;
+import org.springframework.validation.Validator;
+
+import io.github.natsspring.core.NatsMessageConverter;
+import io.github.natsspring.listener.ProvidedArgumentResolver;
+
+/**
+ * The arguments a {@code @KvWatch} method gets from the entry: the entry and the operation by type, and the value
+ * for its one value parameter.
+ */
+final class KvArgumentResolvers {
+
+	private KvArgumentResolvers() {
+	}
+
+	/** Resolves {@link KeyValueEntry} parameters. */
+	static final class EntryResolver implements ProvidedArgumentResolver {
+
+		@Override
+		public Class<?> getProvidedType() {
+			return KeyValueEntry.class;
+		}
+
+		@Override
+		public Object resolveArgument(MethodParameter parameter, Message<?> message) {
+			return message.getHeaders().get(KvHeaders.ENTRY);
+		}
+
+	}
+
+	/** Resolves {@link KeyValueOperation} parameters. */
+	static final class OperationResolver implements ProvidedArgumentResolver {
+
+		@Override
+		public Class<?> getProvidedType() {
+			return KeyValueOperation.class;
+		}
+
+		@Override
+		public Object resolveArgument(MethodParameter parameter, Message<?> message) {
+			return message.getHeaders().get(KvHeaders.OPERATION);
+		}
+
+	}
+
+	/**
+	 * Resolves the value parameter: {@code null} (or {@code Optional.empty()}) when the entry has no value (delete,
+	 * purge, metadata only), an empty {@code String} or {@code byte[]} for an empty value, otherwise the value
+	 * converted by the {@link NatsMessageConverter} and validated like a payload ({@code @Valid}).
+	 */
+	static final class ValueResolver implements ProvidedArgumentResolver {
+
+		private final Method method;
+
+		private final int index;
+
+		private final Class<?> type;
+
+		private final PayloadMethodArgumentResolver delegate;
+
+		ValueResolver(Method method, int index, NatsMessageConverter converter, Validator validator) {
+			this.method = method;
+			this.index = index;
+			this.type = method.getParameterTypes()[index];
+			this.delegate = new PayloadMethodArgumentResolver(new ConverterAdapter(converter), validator);
+		}
+
+		@Override
+		public Class<?> getProvidedType() {
+			return this.type;
+		}
+
+		@Override
+		public boolean supportsParameter(MethodParameter parameter) {
+			return parameter.getParameterIndex() == this.index && this.method.equals(parameter.getMethod());
+		}
+
+		@Override
+		public Object resolveArgument(MethodParameter parameter, Message<?> message) throws Exception {
+			KeyValueEntry entry = (KeyValueEntry) message.getHeaders().get(KvHeaders.ENTRY);
+			boolean optional = parameter.getParameterType() == Optional.class;
+			byte[] value = (entry != null) ? entry.getValue() : null;
+			if (entry == null || entry.getOperation() != KeyValueOperation.PUT || value == null) {
+				return optional ? Optional.empty() : null;
+			}
+			if (value.length == 0) {
+				Class<?> target = parameter.nestedIfOptional().getNestedParameterType();
+				Object empty = (target == String.class) ? "" : (target == byte[].class) ? value : null;
+				return optional ? Optional.ofNullable(empty) : empty;
+			}
+			return this.delegate.resolveArgument(parameter, message);
+		}
+
+	}
+
+	/**
+	 * Lets spring-messaging's payload resolution read values with the {@link NatsMessageConverter}, with the
+	 * parameter's generic type as the target.
+	 */
+	private static final class ConverterAdapter implements SmartMessageConverter {
+
+		private final NatsMessageConverter converter;
+
+		ConverterAdapter(NatsMessageConverter converter) {
+			this.converter = converter;
+		}
+
+		@Override
+		public Object fromMessage(Message<?> message, Class<?> targetClass) {
+			return fromMessage(message, targetClass, null);
+		}
+
+		@Override
+		public Object fromMessage(Message<?> message, Class<?> targetClass, Object conversionHint) {
+			Type target = targetClass;
+			if (conversionHint instanceof MethodParameter parameter) {
+				target = parameter.nestedIfOptional().getNestedGenericParameterType();
+			}
+			return this.converter.fromPayload((byte[]) message.getPayload(), null, target);
+		}
+
+		@Override
+		public Message<?> toMessage(Object payload, MessageHeaders headers) {
+			throw new UnsupportedOperationException("KV watchers only read values");
+		}
+
+		@Override
+		public Message<?> toMessage(Object payload, MessageHeaders headers, Object conversionHint) {
+			throw new UnsupportedOperationException("KV watchers only read values");
+		}
+
+	}
+
+}

@@ -1,0 +1,276 @@
+package io.github.natsspring.kv.watch;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.LongStream;
+
+import io.nats.client.Connection;
+import io.nats.client.KeyValue;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import io.nats.client.api.KeyValueConfiguration;
+import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamState;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.messaging.handler.annotation.Header;
+
+import io.github.natsspring.annotation.KvWatch;
+import io.github.natsspring.autoconfigure.NatsAutoConfiguration;
+import io.github.natsspring.autoconfigure.NatsHealthContributorAutoConfiguration;
+import io.github.natsspring.autoconfigure.NatsKvWatchAutoConfiguration;
+import io.github.natsspring.autoconfigure.NatsListenerAutoConfiguration;
+import io.github.natsspring.test.NatsServer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Watchers across server restarts and missing buckets: they resume after the last revision they saw, so nothing
+ * is missed and nothing is delivered twice.
+ */
+class KvWatchResumeTests {
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(NatsAutoConfiguration.class, NatsListenerAutoConfiguration.class,
+				NatsKvWatchAutoConfiguration.class, NatsHealthContributorAutoConfiguration.class,
+				JacksonAutoConfiguration.class))
+		.withPropertyValues("nats.reconnect.wait=100ms", "nats.reconnect.jitter=10ms", "nats.drain-timeout=5s");
+
+	@Test
+	@Tag("compat")
+	void serverRestartInTheMiddleOfUpdatesMissesNothingAndRepeatsNothing() throws Exception {
+		try (NatsServer server = NatsServer.builder().build().start()) {
+			Options options = new Options.Builder().server(server.url())
+				.reconnectWait(Duration.ofMillis(100))
+				.maxReconnects(-1)
+				.build();
+			try (Connection writer = Nats.connect(options)) {
+				writer.keyValueManagement()
+					.create(KeyValueConfiguration.builder()
+						.name("EVENTS")
+						.storageType(StorageType.File)
+						.maxHistoryPerKey(5)
+						.build());
+				KeyValue kv = writer.keyValue("EVENTS");
+				for (int i = 0; i < 50; i++) {
+					kv.put("before." + i, Integer.toString(i));
+				}
+				this.runner.withUserConfiguration(RevisionRecorder.class)
+					.withPropertyValues("nats.servers=" + server.url())
+					.run((context) -> {
+						RevisionRecorder recorder = context.getBean(RevisionRecorder.class);
+						KvView<String> view = context.getBean("events", KvView.class);
+						assertThat(view.isReady()).isTrue();
+						assertThat(view.size()).isEqualTo(50);
+						int retried = 0;
+						for (int i = 0; i < 400; i++) {
+							if (i == 150) {
+								server.restart();
+							}
+							// every write goes through, however many attempts it takes; an attempt whose reply
+							// got lost may have been stored, which only adds a revision of the same key
+							while (true) {
+								try {
+									kv.put("during." + i, Integer.toString(i));
+									break;
+								}
+								catch (Exception ex) {
+									retried++;
+									Thread.sleep(50);
+								}
+							}
+						}
+						StreamState state = writer.jetStreamManagement().getStreamInfo("KV_EVENTS").getStreamState();
+						long last = state.getLastSequence();
+						// no gaps in the stream: every revision from 1 to last exists
+						assertThat(state.getMsgCount()).isEqualTo(last);
+						await().atMost(Duration.ofSeconds(20)).until(() -> recorder.lastRevision() >= last);
+						Thread.sleep(200);
+						List<Long> expected = LongStream.rangeClosed(1, last).boxed().toList();
+						assertThat(recorder.revisions).as("revisions seen by the watcher").isEqualTo(expected);
+						assertThat(recorder.keys).hasSize((int) last);
+						for (int i = 0; i < 400; i++) {
+							assertThat(recorder.keys).contains("during." + i);
+						}
+						Health health = KvWatchTests.health(context, "revisions");
+						assertThat(health.getStatus()).isEqualTo(Status.UP);
+						assertThat(health.getDetails()).containsEntry("state", "WATCHING")
+							.containsEntry("lastRevision", last);
+						assertThat((Long) health.getDetails().get("resumes")).isGreaterThanOrEqualTo(1L);
+						await().atMost(Duration.ofSeconds(5)).until(() -> view.getRevision() == last);
+						assertThat(view.size()).isEqualTo(450);
+						assertThat(view.get("during.399")).isEqualTo("399");
+						System.out.println("restart in the middle: " + last + " revisions, " + retried
+								+ " failed write attempts, details " + health.getDetails());
+					});
+			}
+		}
+	}
+
+	@Test
+	void restartWhileTheInitialValuesAreLoadingDeliversEachKeyOnce() throws Exception {
+		try (NatsServer server = NatsServer.builder().build().start()) {
+			try (Connection writer = Nats.connect(server.url())) {
+				writer.keyValueManagement()
+					.create(KeyValueConfiguration.builder().name("BIG").storageType(StorageType.File).build());
+				KeyValue kv = writer.keyValue("BIG");
+				for (int i = 0; i < 300; i++) {
+					kv.put("key." + i, Integer.toString(i));
+				}
+			}
+			this.runner.withUserConfiguration(SlowRecorder.class)
+				.withPropertyValues("nats.servers=" + server.url())
+				.run((context) -> {
+					SlowRecorder recorder = context.getBean(SlowRecorder.class);
+					await().atMost(Duration.ofSeconds(5)).until(() -> recorder.keys.size() >= 30);
+					assertThat(recorder.ready).isZero();
+					server.restart();
+					await().atMost(Duration.ofSeconds(20)).until(() -> recorder.ready == 1);
+					assertThat(recorder.keys).hasSize(300).doesNotHaveDuplicates();
+					assertThat(recorder.initial).containsOnly(true);
+					try (Connection writer = Nats.connect(server.url())) {
+						writer.keyValue("BIG").put("key.after", "after");
+					}
+					await().atMost(Duration.ofSeconds(5)).until(() -> recorder.keys.contains("key.after"));
+					assertThat(recorder.initial.get(recorder.initial.size() - 1)).isFalse();
+					assertThat(recorder.ready).isEqualTo(1);
+					System.out.println("restart while loading: " + KvWatchTests.health(context, "slow").getDetails());
+				});
+		}
+	}
+
+	@Test
+	void watcherOfAMissingBucketRetriesUntilTheBucketExists() throws Exception {
+		try (NatsServer server = NatsServer.builder().build().start()) {
+			this.runner.withUserConfiguration(LateBucketRecorder.class)
+				.withPropertyValues("nats.servers=" + server.url())
+				.run((context) -> {
+					assertThat(context).hasNotFailed();
+					Health down = KvWatchTests.health(context, "late");
+					assertThat(down.getStatus()).isEqualTo(Status.DOWN);
+					assertThat(down.getDetails()).containsEntry("state", "RETRYING")
+						.containsEntry("lastError", "bucket 'LATE' does not exist");
+					try (Connection connection = Nats.connect(server.url())) {
+						connection.keyValueManagement()
+							.create(KeyValueConfiguration.builder().name("LATE").storageType(StorageType.Memory).build());
+						connection.keyValue("LATE").put("k", "v");
+					}
+					LateBucketRecorder recorder = context.getBean(LateBucketRecorder.class);
+					await().atMost(Duration.ofSeconds(10)).until(() -> recorder.values.contains("k=v"));
+					assertThat(KvWatchTests.health(context, "late").getStatus()).isEqualTo(Status.UP);
+				});
+		}
+	}
+
+	@Test
+	void updatesMadeWhileDisconnectedArriveAfterTheReconnect() throws Exception {
+		try (NatsServer server = NatsServer.builder().build().start()) {
+			try (Connection writer = Nats.connect(server.url())) {
+				writer.keyValueManagement()
+					.create(KeyValueConfiguration.builder().name("EVENTS").storageType(StorageType.File).build());
+			}
+			// a long reconnect wait, so that the writes below happen while the application is disconnected
+			this.runner.withUserConfiguration(UpdatesOnlyRevisionRecorder.class)
+				.withPropertyValues("nats.servers=" + server.url(), "nats.reconnect.wait=2s")
+				.run((context) -> {
+					UpdatesOnlyRevisionRecorder recorder = context.getBean(UpdatesOnlyRevisionRecorder.class);
+					io.github.natsspring.connection.NatsConnectionManager manager = context
+						.getBean(io.github.natsspring.connection.NatsConnectionManager.class);
+					// the application loses the server; meanwhile another client writes
+					server.stop();
+					await().atMost(Duration.ofSeconds(5)).until(() -> !manager.getState().isConnected());
+					server.start();
+					try (Connection writer = Nats.connect(server.url())) {
+						KeyValue kv = writer.keyValue("EVENTS");
+						kv.put("a", "1");
+						kv.put("b", "2");
+					}
+					assertThat(manager.getState().isConnected()).isFalse();
+					await().atMost(Duration.ofSeconds(10)).until(() -> recorder.values.size() >= 2);
+					assertThat(recorder.values).containsExactly("a=1", "b=2");
+				});
+		}
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class RevisionRecorder {
+
+		final List<Long> revisions = new CopyOnWriteArrayList<>();
+
+		final List<String> keys = new CopyOnWriteArrayList<>();
+
+		@KvWatch(bucket = "EVENTS", id = "revisions")
+		void on(@Header(KvHeaders.KEY) String key, @Header(KvHeaders.REVISION) long revision) {
+			this.revisions.add(revision);
+			this.keys.add(key);
+		}
+
+		long lastRevision() {
+			return this.revisions.isEmpty() ? 0 : this.revisions.get(this.revisions.size() - 1);
+		}
+
+		@Bean
+		KvView<String> events() {
+			return KvView.of("EVENTS", String.class);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class SlowRecorder {
+
+		final List<String> keys = new CopyOnWriteArrayList<>();
+
+		final List<Boolean> initial = new CopyOnWriteArrayList<>();
+
+		volatile int ready;
+
+		@KvWatch(bucket = "BIG", id = "slow")
+		void on(@Header(KvHeaders.KEY) String key, @Header(KvHeaders.INITIAL) boolean initial) throws Exception {
+			Thread.sleep(3);
+			this.keys.add(key);
+			this.initial.add(initial);
+		}
+
+		@org.springframework.context.event.EventListener
+		void ready(KvWatchReadyEvent event) {
+			this.ready++;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class LateBucketRecorder {
+
+		final List<String> values = new CopyOnWriteArrayList<>();
+
+		@KvWatch(bucket = "LATE", id = "late")
+		void on(@Header(KvHeaders.KEY) String key, String value) {
+			this.values.add(key + "=" + value);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UpdatesOnlyRevisionRecorder {
+
+		final List<String> values = new CopyOnWriteArrayList<>();
+
+		@KvWatch(bucket = "EVENTS", updatesOnly = true)
+		void on(@Header(KvHeaders.KEY) String key, String value) {
+			this.values.add(key + "=" + value);
+		}
+
+	}
+
+}
