@@ -31,6 +31,7 @@ import org.springframework.context.ApplicationEventPublisher;
 
 import io.github.natsspring.connection.Redaction;
 import io.github.natsspring.listener.ListenerContainer;
+import io.github.natsspring.listener.ListenerMetrics;
 import io.github.natsspring.listener.ServiceError;
 
 /**
@@ -66,6 +67,8 @@ final class KvWatchContainer implements ListenerContainer, ConnectionListener {
 	private final KvWatchSpec spec;
 
 	private final KvEntryHandler handler;
+
+	private final ListenerMetrics metrics;
 
 	private final String name;
 
@@ -116,8 +119,9 @@ final class KvWatchContainer implements ListenerContainer, ConnectionListener {
 
 	private volatile Instant lastChangeTime;
 
-	KvWatchContainer(KvWatchEndpoint endpoint) {
+	KvWatchContainer(KvWatchEndpoint endpoint, ListenerMetrics metrics) {
 		this.endpoint = endpoint;
+		this.metrics = metrics;
 		this.spec = endpoint.spec();
 		this.handler = endpoint.handler();
 		this.name = "KV watcher '" + endpoint.id() + "'";
@@ -358,15 +362,18 @@ final class KvWatchContainer implements ListenerContainer, ConnectionListener {
 			if (initial) {
 				this.initialCount++;
 			}
+			long start = System.nanoTime();
 			try {
 				this.handler.onEntry(entry, initial);
 				this.delivered.incrementAndGet();
+				this.metrics.record(this.endpoint.id(), "kv", "success", System.nanoTime() - start);
 			}
 			catch (Throwable ex) {
 				if (ex instanceof VirtualMachineError fatal) {
 					throw fatal;
 				}
 				this.failed.incrementAndGet();
+				this.metrics.record(this.endpoint.id(), "kv", "failure", System.nanoTime() - start);
 				String what = this.name + " failed on key '" + entry.getKey() + "' revision " + revision + " ("
 						+ entry.getOperation() + "); the watch goes on";
 				Throwable cause = ServiceError.unwrap(ex);

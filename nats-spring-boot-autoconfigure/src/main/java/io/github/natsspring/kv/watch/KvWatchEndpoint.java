@@ -34,7 +34,7 @@ record KvWatchEndpoint(String id, KvWatchSpec spec, KvEntryHandler handler, Stri
 
 	@Override
 	public ListenerContainer createContainer(ListenerContext context) {
-		return new KvWatchContainer(this);
+		return new KvWatchContainer(this, context.getMetrics());
 	}
 
 	@Override
