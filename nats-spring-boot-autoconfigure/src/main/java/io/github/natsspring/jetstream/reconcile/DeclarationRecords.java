@@ -61,8 +61,8 @@ final class DeclarationRecords {
 			else if (!a[i].equals(b[i])) {
 				String property = Names.kebab(field);
 				throw new InvalidDeclarationException(firstOrigin.describe(property),
-						"declared twice with different values: " + a[i] + " (" + firstOrigin + ") and " + b[i] + " ("
-								+ secondOrigin + ")",
+						"declared twice with different values: " + Values.format(a[i]) + " (" + firstOrigin + ") and "
+								+ Values.format(b[i]) + " (" + secondOrigin + ")",
 						"Declare " + property + " in one place only, or give both declarations the same value.");
 			}
 			else {

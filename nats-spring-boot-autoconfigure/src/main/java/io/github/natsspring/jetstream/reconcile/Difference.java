@@ -5,9 +5,9 @@ package io.github.natsspring.jetstream.reconcile;
  *
  * @param property the setting as it is declared, for example {@code max-age}
  * @param declared the declared value
- * @param actual the server's value (before any change the reconciler made)
+ * @param actual the server's value (before the change, for a setting the reconciler changed)
  * @param type what the difference means
- * @param reason why it is a conflict or warning, {@code null} for editable differences
+ * @param reason what became of it: "changed", left as is and why, or why it cannot change
  */
 public record Difference(String property, String declared, String actual, Type type, String reason) {
 
@@ -35,6 +35,10 @@ public record Difference(String property, String declared, String actual, Type t
 			return this == IMMUTABLE || this == REQUIRES_NEWER_SERVER || this == TAKEN;
 		}
 
+	}
+
+	Difference withReason(String reason) {
+		return new Difference(this.property, this.declared, this.actual, this.type, reason);
 	}
 
 	@Override

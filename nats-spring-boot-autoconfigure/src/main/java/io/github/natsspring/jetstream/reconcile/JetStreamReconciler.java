@@ -230,16 +230,19 @@ public class JetStreamReconciler implements SmartLifecycle, ApplicationEventPubl
 		synchronized (this.lock) {
 			JetStreamTopology extended = this.topology.withStream(stream,
 					DeclarationOrigin.code("stream '" + stream.name() + "' declared in code"));
-			this.topology = extended;
 			Declared<StreamDeclaration> declared = extended.getStream(stream.name()).orElseThrow();
 			if (this.mode == ReconcileMode.OFF) {
+				this.topology = extended;
 				return ReconcileReport.empty(this.mode);
 			}
 			List<ManagedResource<?, ?, ?>> resources = new ArrayList<>();
 			resources.add(new StreamResource(declared));
 			extended.getConsumers(declared)
 				.forEach((consumer) -> resources.add(new ConsumerResource(declared.name(), consumer)));
-			return executeAndRecord(newRun(this.connectionManager.getConnection()), resources, true);
+			ReconcileReport result = executeAndRecord(newRun(this.connectionManager.getConnection()), resources, true);
+			// remembered only once made real, so that a refused declaration does not haunt every reconnect
+			this.topology = extended;
+			return result;
 		}
 	}
 
@@ -273,13 +276,14 @@ public class JetStreamReconciler implements SmartLifecycle, ApplicationEventPubl
 			}
 			DeclarationValidator.validateConsumer(declared,
 					this.topology.getStream(stream).map(Declared::declaration).orElse(null));
-			this.codeConsumers.put(key, new CodeConsumer(stream, declared));
 			if (this.mode == ReconcileMode.OFF) {
+				this.codeConsumers.put(key, new CodeConsumer(stream, declared));
 				return new ResourceReport(ResourceKind.CONSUMER, consumer.name(), stream, declared.origin().toString(),
 						ResourceStatus.SKIPPED, List.of(), null);
 			}
 			ReconcileReport result = executeAndRecord(newRun(this.connectionManager.getConnection()),
 					List.of(new ConsumerResource(stream, declared)), true);
+			this.codeConsumers.put(key, new CodeConsumer(stream, declared));
 			return result.resources().get(0);
 		}
 	}
@@ -302,7 +306,7 @@ public class JetStreamReconciler implements SmartLifecycle, ApplicationEventPubl
 			throw ex;
 		}
 		record(result, partial);
-		if (result.hasProblems()) {
+		if (result.hasProblems() || !result.withStatus(ResourceStatus.WARNING).isEmpty()) {
 			logger.warn(result);
 		}
 		else if (logger.isInfoEnabled()) {

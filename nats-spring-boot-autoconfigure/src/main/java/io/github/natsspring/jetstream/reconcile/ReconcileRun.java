@@ -78,8 +78,12 @@ final class ReconcileRun {
 		if (plan.differences().isEmpty()) {
 			return report(plan, ResourceStatus.UNCHANGED, List.of(), null);
 		}
-		return report(plan, conflicts.isEmpty() ? ResourceStatus.DRIFT : ResourceStatus.CONFLICT, plan.differences(),
-				null);
+		String leftAsIs = "left as is in " + this.mode.name().toLowerCase().replace('_', '-') + " mode";
+		List<Difference> differences = plan.differences()
+			.stream()
+			.map((d) -> (d.type() == Difference.Type.EDITABLE && !this.mode.mayUpdate()) ? d.withReason(leftAsIs) : d)
+			.toList();
+		return report(plan, conflicts.isEmpty() ? ResourceStatus.DRIFT : ResourceStatus.CONFLICT, differences, null);
 	}
 
 	<D, C, B> ResourceReport apply(Plan<D, C, B> plan) throws IOException {
@@ -165,7 +169,9 @@ final class ReconcileRun {
 		}
 		Set<String> dropped = properties(notKept);
 		List<Difference> differences = new ArrayList<>();
-		applied.stream().filter((d) -> !dropped.contains(d.property())).forEach(differences::add);
+		applied.stream()
+			.filter((d) -> !dropped.contains(d.property()))
+			.forEach((d) -> differences.add(d.withReason("changed")));
 		differences.addAll(notKept);
 		differences.addAll(conflicts);
 		ResourceStatus outcome = !conflicts.isEmpty() ? ResourceStatus.CONFLICT
