@@ -1,10 +1,17 @@
 package io.github.natsspring.autoconfigure;
 
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import org.springframework.beans.BeansException;
+import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.context.EnvironmentAware;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.EnumerablePropertySource;
 import org.springframework.core.env.Environment;
@@ -17,108 +24,188 @@ import io.github.natsspring.jetstream.reconcile.ObjectStoreDeclaration;
 import io.github.natsspring.jetstream.reconcile.StreamDeclaration;
 
 /**
- * Catches the map-key trap before a resource gets a wrong name: Spring Boot drops every character other than
- * letters, digits and '-' from a map key that is not in brackets, so {@code BILLING_EVENTS:} silently becomes a
- * stream named {@code BILLINGEVENTS}. Reads the property names as written in the property sources, since the bound
- * map only has the mangled key.
+ * Catches what the binder silently ignores or changes under {@code nats.jetstream}, before a resource is created
+ * wrong: map keys that lose characters (Spring Boot 4.0 keeps letters, digits, '-' and '_' of a key that is not in
+ * brackets and drops everything else, so {@code orders:eu} becomes {@code orderseu}), and setting names that bind to
+ * nothing (a misspelt {@code max-agee} would leave max-age undeclared). Reads the property names as written in the
+ * property sources, since the bound maps only have the changed keys.
  */
-final class JetStreamPropertyKeys {
+class JetStreamPropertyKeys implements BeanFactoryPostProcessor, EnvironmentAware {
 
 	private static final String PREFIX = "nats.jetstream.";
 
-	private JetStreamPropertyKeys() {
+	private Environment environment;
+
+	@Override
+	public void setEnvironment(Environment environment) {
+		this.environment = environment;
 	}
 
 	/**
-	 * Fails for a mangled resource name that no explicit {@code name} corrects, and for any mangled metadata key.
-	 * @param environment the environment the properties were bound from
-	 * @param properties the bound properties
-	 * @throws InvalidDeclarationException naming the property and both fixes
+	 * Runs before any bean is created, so before {@code nats.jetstream} is bound: a binding that cannot work would
+	 * otherwise fail first, with a less helpful message.
 	 */
-	static void check(Environment environment, NatsJetStreamProperties properties) {
+	@Override
+	public void postProcessBeanFactory(ConfigurableListableBeanFactory beanFactory) throws BeansException {
+		check(this.environment);
+	}
+
+	/**
+	 * Fails for a resource name the binder would change that no explicit {@code name} corrects, for a metadata key
+	 * the binder would change, and for a setting name that binds to nothing.
+	 * @param environment the environment the properties are bound from
+	 * @throws InvalidDeclarationException naming the property and the fix
+	 */
+	static void check(Environment environment) {
 		if (!(environment instanceof ConfigurableEnvironment configurable)) {
 			return;
 		}
+		List<List<Token>> names = new ArrayList<>();
+		Map<List<Token>, String> properties = new LinkedHashMap<>();
 		for (PropertySource<?> source : configurable.getPropertySources()) {
 			if (source instanceof EnumerablePropertySource<?> enumerable) {
 				for (String name : enumerable.getPropertyNames()) {
 					if (name.startsWith(PREFIX)) {
-						check(name, tokenize(name.substring(PREFIX.length())), properties);
+						List<Token> tokens = tokenize(name.substring(PREFIX.length()));
+						names.add(tokens);
+						properties.put(tokens, name);
 					}
 				}
 			}
 		}
+		properties.forEach((tokens, name) -> check(name, tokens, names));
 	}
 
-	private static void check(String property, List<Token> tokens, NatsJetStreamProperties properties) {
-		if (tokens.size() < 2) {
+	private static void check(String property, List<Token> tokens, List<List<Token>> allNames) {
+		if (tokens.size() < 3) {
 			return;
 		}
 		String section = canonical(tokens.get(0).text());
-		Token key = tokens.get(1);
-		Map<String, ?> declarations = switch (section) {
-			case "streams" -> properties.getStreams();
-			case "keyvalue" -> properties.getKeyValue();
-			case "objectstore" -> properties.getObjectStore();
+		Class<? extends Record> type = switch (section) {
+			case "streams" -> StreamDeclaration.class;
+			case "keyvalue" -> KeyValueDeclaration.class;
+			case "objectstore" -> ObjectStoreDeclaration.class;
 			default -> null;
 		};
-		if (declarations == null) {
+		if (type == null) {
 			return;
 		}
 		String sectionProperty = PREFIX + tokens.get(0).text();
-		Object declaration = declarations.get(key.bound());
-		if (key.isMangled() && !hasExplicitName(declaration)) {
+		Token key = tokens.get(1);
+		if (key.isMangled() && !hasExplicitName(allNames, tokens.subList(0, 2))) {
 			throw mangledName(sectionProperty, key);
 		}
-		int next = 2;
-		if (section.equals("streams") && tokens.size() > 3 && canonical(tokens.get(2).text()).equals("consumers")) {
+		int setting = 2;
+		if (type == StreamDeclaration.class && canonical(tokens.get(2).text()).equals("consumers")
+				&& tokens.size() > 4) {
 			Token consumerKey = tokens.get(3);
-			ConsumerDeclaration consumer = (declaration instanceof StreamDeclaration stream)
-					? stream.consumers().get(consumerKey.bound()) : null;
-			if (consumerKey.isMangled() && (consumer == null || consumer.name() == null)) {
+			if (consumerKey.isMangled() && !hasExplicitName(allNames, tokens.subList(0, 4))) {
 				throw mangledName(sectionProperty + "[" + key.bound() + "].consumers", consumerKey);
 			}
-			next = 4;
+			type = ConsumerDeclaration.class;
+			setting = 4;
 		}
-		if (tokens.size() > next && canonical(tokens.get(next).text()).equals("metadata")) {
-			for (Token metadataKey : tokens.subList(next + 1, tokens.size())) {
-				if (metadataKey.isMangled()) {
-					throw new InvalidDeclarationException(property,
-							"the metadata key '" + metadataKey.text() + "' binds as '" + metadataKey.bound()
-									+ "': Spring Boot drops characters other than letters, digits and '-' from map "
-									+ "keys that are not in brackets",
-							"Write the key in brackets: \"[" + metadataKey.text() + "]\": in YAML, or metadata["
-									+ metadataKey.text() + "] in properties.");
-				}
+		checkSetting(property, tokens, setting, type);
+	}
+
+	/**
+	 * Whether some property sets the {@code name} of the declaration at this path.
+	 */
+	private static boolean hasExplicitName(List<List<Token>> allNames, List<Token> declaration) {
+		for (List<Token> tokens : allNames) {
+			if (tokens.size() == declaration.size() + 1 && tokens.subList(0, declaration.size()).equals(declaration)
+					&& canonical(tokens.get(declaration.size()).text()).equals("name")) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * A setting name that matches no declaration field would bind to nothing, silently.
+	 */
+	private static void checkSetting(String property, List<Token> tokens, int index, Class<?> type) {
+		Token setting = tokens.get(index);
+		RecordComponent component = null;
+		for (RecordComponent candidate : type.getRecordComponents()) {
+			if (canonical(candidate.getName()).equals(canonical(setting.text()))) {
+				component = candidate;
+			}
+		}
+		if (setting.bracketed() || component == null) {
+			throw new InvalidDeclarationException(property,
+					"'" + setting.text() + "' is not a setting of " + article(type.getSimpleName())
+							+ "; the binder would ignore it",
+					"Check the spelling. The settings are: " + settings(type) + ".");
+		}
+		if (component.getName().equals("metadata")) {
+			checkMetadataKeys(property, tokens.subList(index + 1, tokens.size()));
+			return;
+		}
+		int next = index + 1;
+		if (next < tokens.size() && tokens.get(next).bracketed()) {
+			next++; // a list index, as in sources[0].name
+		}
+		Class<?> nested = component.getType();
+		if (List.class.isAssignableFrom(nested) && component.getGenericType() instanceof ParameterizedType list) {
+			nested = (Class<?>) list.getActualTypeArguments()[0];
+		}
+		if (nested.isRecord() && next < tokens.size()) {
+			checkSetting(property, tokens, next, nested);
+		}
+	}
+
+	private static void checkMetadataKeys(String property, List<Token> keys) {
+		for (Token metadataKey : keys) {
+			if (metadataKey.isMangled()) {
+				throw new InvalidDeclarationException(property,
+						"the metadata key '" + metadataKey.text() + "' binds as '" + metadataKey.bound()
+								+ "': Spring Boot drops characters other than letters, digits, '-' and '_' "
+								+ "from map keys that are not in brackets",
+						"Write the key in brackets: \"[" + metadataKey.text() + "]\": in YAML, or metadata["
+								+ metadataKey.text() + "] in properties.");
 			}
 		}
 	}
 
-	private static boolean hasExplicitName(Object declaration) {
-		if (declaration instanceof StreamDeclaration stream) {
-			return stream.name() != null;
+	private static String settings(Class<?> type) {
+		StringBuilder names = new StringBuilder();
+		for (RecordComponent component : type.getRecordComponents()) {
+			names.append((names.length() > 0) ? ", " : "").append(kebab(component.getName()));
 		}
-		if (declaration instanceof KeyValueDeclaration bucket) {
-			return bucket.name() != null;
+		return names.toString();
+	}
+
+	private static String article(String declarationType) {
+		String kind = kebab(declarationType.replace("Declaration", "")).replace('-', ' ');
+		return (kind.startsWith("object") ? "an " : "a ") + kind;
+	}
+
+	private static String kebab(String name) {
+		StringBuilder result = new StringBuilder();
+		for (char c : name.toCharArray()) {
+			if (Character.isUpperCase(c)) {
+				result.append((result.length() > 0) ? "-" : "").append(Character.toLowerCase(c));
+			}
+			else {
+				result.append(c);
+			}
 		}
-		if (declaration instanceof ObjectStoreDeclaration bucket) {
-			return bucket.name() != null;
-		}
-		return false;
+		return result.toString();
 	}
 
 	private static InvalidDeclarationException mangledName(String sectionProperty, Token key) {
 		return new InvalidDeclarationException(sectionProperty + "." + key.text(),
 				"the map key '" + key.text() + "' binds as '" + key.bound() + "': Spring Boot drops characters other "
-						+ "than letters, digits and '-' from map keys that are not in brackets, so the resource would "
-						+ "be named '" + key.bound() + "'",
+						+ "than letters, digits, '-' and '_' from map keys that are not in brackets, so the resource "
+						+ "would be named '" + key.bound() + "'",
 				"Write the key in brackets: \"[" + key.text() + "]\": in YAML, or " + sectionProperty + "["
 						+ key.text() + "].<setting> in properties; or keep the key and set " + sectionProperty + "."
 						+ key.bound() + ".name=" + key.text() + ".");
 	}
 
 	private static String canonical(String token) {
-		return token.toLowerCase(Locale.ROOT).replace("-", "");
+		return token.toLowerCase(Locale.ROOT).replace("-", "").replace("_", "");
 	}
 
 	/**
@@ -178,7 +265,7 @@ final class JetStreamPropertyKeys {
 			}
 			StringBuilder result = new StringBuilder();
 			for (char c : this.text.toCharArray()) {
-				if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-') {
+				if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_') {
 					result.append(c);
 				}
 			}

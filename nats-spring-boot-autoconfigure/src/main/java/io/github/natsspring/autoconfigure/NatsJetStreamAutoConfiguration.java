@@ -11,7 +11,6 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.health.contributor.HealthContributor;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.env.Environment;
 
 import io.github.natsspring.connection.NatsConnectionManager;
 import io.github.natsspring.core.NatsMessageConverter;
@@ -44,10 +43,13 @@ public final class NatsJetStreamAutoConfiguration {
 	}
 
 	@Bean
+	static JetStreamPropertyKeys natsJetStreamPropertyKeys() {
+		return new JetStreamPropertyKeys();
+	}
+
+	@Bean
 	@ConditionalOnMissingBean
-	JetStreamTopology natsJetStreamTopology(NatsJetStreamProperties properties, ListableBeanFactory beanFactory,
-			Environment environment) {
-		JetStreamPropertyKeys.check(environment, properties);
+	JetStreamTopology natsJetStreamTopology(NatsJetStreamProperties properties, ListableBeanFactory beanFactory) {
 		JetStreamTopology.Builder topology = JetStreamTopology.builder();
 		properties.getStreams()
 			.forEach((key, stream) -> topology.stream(key, stream,
