@@ -89,8 +89,8 @@ public class JetStreamTemplate implements JetStreamOperations {
 		CompletableFuture<Message> reply = send(message, wait);
 		Message ack;
 		try {
-			// jnats times the request out itself; the extra second only guards against a lost completion
-			ack = reply.get(wait.toMillis() + 1000, TimeUnit.MILLISECONDS);
+			// jnats itself notices the timeout only at its next request cleanup, so wait just as long as asked
+			ack = reply.get(wait.toMillis(), TimeUnit.MILLISECONDS);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

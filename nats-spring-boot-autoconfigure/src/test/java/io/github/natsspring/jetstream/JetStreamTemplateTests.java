@@ -150,6 +150,25 @@ class JetStreamTemplateTests {
 	}
 
 	@Test
+	void aMissingAcknowledgementIsATimeoutNotAMissingStream() throws Exception {
+		// something answers requests on the subject, but it is not a stream and never acknowledges
+		io.nats.client.Subscription silent = raw.subscribe("silent.orders");
+		raw.flush(Duration.ofSeconds(1));
+		try {
+			this.runner.run((context) -> {
+				JetStreamTemplate template = context.getBean(JetStreamTemplate.class);
+				assertThatExceptionOfType(JetStreamAckTimeoutException.class)
+					.isThrownBy(() -> template.publish("silent.orders", "lost?",
+							PublishOptions.builder().streamTimeout(Duration.ofMillis(300)).build()))
+					.satisfies((ex) -> assertThat(ex.getTimeout()).isEqualTo(Duration.ofMillis(300)));
+			});
+		}
+		finally {
+			silent.unsubscribe();
+		}
+	}
+
+	@Test
 	void asyncPublishesAreBoundedByMaxInFlight() {
 		this.runner.run((context) -> {
 			JetStreamTemplate template = context.getBean(JetStreamTemplate.class);
