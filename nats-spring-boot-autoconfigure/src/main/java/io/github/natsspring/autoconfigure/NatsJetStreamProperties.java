@@ -84,8 +84,8 @@ public class NatsJetStreamProperties {
 		private ReconcileMode mode = ReconcileMode.UPDATE;
 
 		/**
-		 * Whether a conflict with the server (a setting it cannot change, or one it is too old for) fails startup
-		 * before anything is written. Otherwise conflicts are reported and the rest is applied.
+		 * Whether a conflict with the server (a setting it cannot change or is too old for) fails startup before
+		 * anything is written, instead of being reported while the rest is applied.
 		 */
 		private boolean failOnConflict = true;
 
