@@ -142,7 +142,8 @@ public class JetStreamReconciler implements SmartLifecycle, ApplicationEventPubl
 			reconcile(connection);
 		}
 		catch (JetStreamReconcileException ex) {
-			if (duringStartup) {
+			// without fail-on-conflict only an unreachable JetStream gets here: start, and retry in the background
+			if (duringStartup && this.failOnConflict) {
 				throw ex;
 			}
 			logger.error(ex.getMessage());
