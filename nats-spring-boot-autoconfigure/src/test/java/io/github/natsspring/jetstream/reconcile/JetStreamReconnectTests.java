@@ -75,6 +75,23 @@ class JetStreamReconnectTests {
 		}
 	}
 
+	@Test
+	void aServerWithoutJetStreamFailsStartupUnlessConflictsMayWait() {
+		try (NatsServer server = NatsServer.builder().jetStream(false).build().start()) {
+			this.runner.withPropertyValues("nats.servers=" + server.url()).run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(FailureAnalysisSupport.analyze(context.getStartupFailure()).getDescription())
+					.contains("JetStream is not enabled on nats-server");
+			});
+			this.runner
+				.withPropertyValues("nats.servers=" + server.url(), "nats.jetstream.reconcile.fail-on-conflict=false")
+				.run((context) -> {
+					assertThat(context).hasNotFailed();
+					assertThat(context.getBean(JetStreamReconciler.class).getReport().resources()).isEmpty();
+				});
+		}
+	}
+
 	private static List<String> streamNames(NatsServer server) throws Exception {
 		try (Connection raw = Nats.connect(server.url())) {
 			return raw.jetStreamManagement().getStreamNames();
