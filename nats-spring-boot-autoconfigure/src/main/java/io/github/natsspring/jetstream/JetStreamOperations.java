@@ -58,7 +58,9 @@ public interface JetStreamOperations {
 
 	/**
 	 * Publishes without waiting. At most {@code max-in-flight} publishes are unacknowledged at once; beyond that the
-	 * call waits for a slot (up to the publish timeout).
+	 * call waits for a slot (up to the publish timeout). A missing acknowledgement fails the future with
+	 * {@link JetStreamAckTimeoutException} once the publish timeout has passed, noticed at jnats' next request
+	 * cleanup (every 5 seconds by default).
 	 * @param subject the subject
 	 * @param payload the payload
 	 * @return completes with the acknowledgement, or exceptionally with a {@link JetStreamPublishException}

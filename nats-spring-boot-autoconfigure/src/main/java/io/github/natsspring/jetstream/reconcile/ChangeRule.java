@@ -38,7 +38,7 @@ interface ChangeRule {
 	 */
 	static ChangeRule editableFrom(String version) {
 		return (declared, actual, server) -> server.isAtLeast(version) ? Verdict.EDITABLE
-				: Verdict.requires(version, "changing it needs nats-server " + version + " or newer (connected: "
+				: Verdict.requiresNewerServer("changing it needs nats-server " + version + " or newer (connected: "
 						+ server.version() + ")");
 	}
 
@@ -56,7 +56,7 @@ interface ChangeRule {
 			return new Verdict(Difference.Type.IMMUTABLE, reason);
 		}
 
-		static Verdict requires(String version, String reason) {
+		static Verdict requiresNewerServer(String reason) {
 			return new Verdict(Difference.Type.REQUIRES_NEWER_SERVER, reason);
 		}
 

@@ -56,10 +56,6 @@ public final class DeclarationOrigin {
 		return property + " of " + this.description;
 	}
 
-	public boolean isProperty() {
-		return this.propertyPrefix != null;
-	}
-
 	@Override
 	public String toString() {
 		return (this.propertyPrefix != null) ? this.propertyPrefix : this.description;

@@ -90,10 +90,6 @@ abstract class ManagedResource<D, C, B> {
 		return actual;
 	}
 
-	String describe() {
-		return this.kind + " " + ((this.stream != null) ? this.stream + "/" : "") + name();
-	}
-
 	static StreamConfiguration readStream(JetStreamManagement jsm, String name)
 			throws IOException, JetStreamApiException {
 		try {

@@ -206,7 +206,7 @@ final class ReconcileRun {
 	private Verdict classify(FieldSpec<?, ?, ?> field, Object declared, Object actual, boolean exists) {
 		String required = field.requiredVersion(declared);
 		if (required != null && !this.server.isAtLeast(required)) {
-			return Verdict.requires(required, "needs nats-server " + required + " or newer (connected: "
+			return Verdict.requiresNewerServer("needs nats-server " + required + " or newer (connected: "
 					+ this.server.version() + ")");
 		}
 		return exists ? field.rule().check(declared, actual, this.server) : Verdict.EDITABLE;

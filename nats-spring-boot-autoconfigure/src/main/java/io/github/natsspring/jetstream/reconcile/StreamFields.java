@@ -131,7 +131,7 @@ final class StreamFields {
 	 */
 	private static ChangeRule.Verdict retentionChange(Object declared, Object actual, ConnectedServer server) {
 		if (!server.isAtLeast("2.10.0")) {
-			return ChangeRule.Verdict.requires("2.10.0",
+			return ChangeRule.Verdict.requiresNewerServer(
 					"retention can change only from nats-server 2.10 (connected: " + server.version() + ")");
 		}
 		if (declared == RetentionPolicy.WorkQueue || actual == RetentionPolicy.WorkQueue) {
