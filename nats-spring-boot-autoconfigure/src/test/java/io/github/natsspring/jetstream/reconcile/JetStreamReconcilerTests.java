@@ -193,6 +193,56 @@ class JetStreamReconcilerTests {
 	}
 
 	@Test
+	void settingsOfNewerServersAndTheRestLandToo() throws Exception {
+		org.junit.jupiter.api.Assumptions.assumeTrue(atLeast(2, 12), "needs nats-server 2.12");
+		String[] properties = { "nats.jetstream.streams[NEWER_1].subjects=newer1.>",
+				"nats.jetstream.streams[NEWER_1].allow-msg-ttl=true",
+				"nats.jetstream.streams[NEWER_1].subject-delete-marker-ttl=1m",
+				"nats.jetstream.streams[NEWER_1].allow-atomic-publish=true",
+				"nats.jetstream.streams[NEWER_1].allow-rollup=true",
+				"nats.jetstream.streams[NEWER_1].consumers[c].priority-groups=jobs",
+				"nats.jetstream.streams[NEWER_1].consumers[c].priority-policy=pinned-client",
+				"nats.jetstream.streams[NEWER_1].consumers[c].deliver-policy=by-start-time",
+				"nats.jetstream.streams[NEWER_1].consumers[c].start-time=2024-01-02T03:04:05Z",
+				"nats.jetstream.streams[NEWER_1].consumers[c].memory-storage=true",
+				"nats.jetstream.streams[NEWER_1].consumers[c].replicas=1",
+				"nats.jetstream.streams[PERSUBJ_1].subjects=persubj1.>", "nats.jetstream.streams[PERSUBJ_1].discard=new",
+				"nats.jetstream.streams[PERSUBJ_1].max-msgs-per-subject=1",
+				"nats.jetstream.streams[PERSUBJ_1].discard-new-per-subject=true",
+				"nats.jetstream.streams[SCHED_1].subjects=sched1.>",
+				"nats.jetstream.streams[SCHED_1].allow-msg-schedules=true",
+				"nats.jetstream.streams[COUNTER_1].subjects=counter1.>",
+				"nats.jetstream.streams[COUNTER_1].allow-msg-counter=true",
+				"nats.jetstream.streams[COUNTER_1].sources[0].name=PERSUBJ_1",
+				"nats.jetstream.streams[COUNTER_1].sources[0].start-sequence=3" };
+		this.runner.withPropertyValues(properties).run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context.getBean(JetStreamReconciler.class).getReport().resources())
+				.allSatisfy((r) -> assertThat(r.status()).as(r.toString()).isEqualTo(ResourceStatus.CREATED));
+		});
+		StreamConfiguration newer = jsm.getStreamInfo("NEWER_1").getConfiguration();
+		assertThat(newer.getAllowMessageTtl()).isTrue();
+		assertThat(newer.getSubjectDeleteMarkerTtl()).isEqualTo(Duration.ofMinutes(1));
+		assertThat(newer.getAllowAtomicPublish()).isTrue();
+		assertThat(newer.getAllowRollup()).isTrue();
+		ConsumerConfiguration consumer = jsm.getConsumerInfo("NEWER_1", "c").getConsumerConfiguration();
+		assertThat(consumer.getPriorityGroups()).containsExactly("jobs");
+		assertThat(consumer.getPriorityPolicy()).isEqualTo(io.nats.client.api.PriorityPolicy.PinnedClient);
+		assertThat(consumer.getStartTime().toInstant()).isEqualTo(java.time.Instant.parse("2024-01-02T03:04:05Z"));
+		assertThat(consumer.isMemStorage()).isTrue();
+		assertThat(consumer.getNumReplicas()).isEqualTo(1);
+		assertThat(jsm.getStreamInfo("PERSUBJ_1").getConfiguration().isDiscardNewPerSubject()).isTrue();
+		assertThat(jsm.getStreamInfo("SCHED_1").getConfiguration().getAllowMsgSchedules()).isTrue();
+		StreamConfiguration counter = jsm.getStreamInfo("COUNTER_1").getConfiguration();
+		assertThat(counter.getAllowMessageCounter()).isTrue();
+		assertThat(counter.getSources()).singleElement()
+			.satisfies((source) -> assertThat(source.getStartSeq()).isEqualTo(3));
+		this.runner.withPropertyValues(properties)
+			.run((context) -> assertThat(context.getBean(JetStreamReconciler.class).getReport().resources())
+				.allSatisfy((r) -> assertThat(r.status()).as(r.toString()).isEqualTo(ResourceStatus.UNCHANGED)));
+	}
+
+	@Test
 	void editableChangesAreAppliedAndReportedWithDeclaredAndActual() throws Exception {
 		this.runner
 			.withPropertyValues("nats.jetstream.streams[EDIT_1].subjects=edit1.>",
