@@ -40,6 +40,8 @@ public class BenchmarkMain {
 	static List<Scenario> allScenarios() {
 		List<Scenario> scenarios = new ArrayList<>(CoreScenarios.all());
 		scenarios.addAll(MicroScenarios.all());
+		scenarios.addAll(JetStreamScenarios.all());
+		scenarios.addAll(ReconcileScenarios.all());
 		return scenarios;
 	}
 
@@ -59,7 +61,9 @@ public class BenchmarkMain {
 				}
 				int operations = scenario.name().contains("request") ? Math.max(100, settings.operations / 10)
 						: settings.operations;
-				scenario.run(environment, Math.max(100, operations / 5));
+				if (!scenario.name().startsWith("reconcile")) {
+					scenario.run(environment, Math.max(100, operations / 5));
+				}
 				Result top = null;
 				for (int round = 0; round < settings.rounds; round++) {
 					Result result = scenario.run(environment, operations);

@@ -1,7 +1,6 @@
 package io.github.natsspring.benchmarks;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 import io.nats.client.Connection;
@@ -26,58 +25,76 @@ import io.github.natsspring.jetstream.reconcile.StreamDeclaration;
 import io.github.natsspring.test.NatsServer;
 
 /**
- * Reconciles 50 streams with one consumer each and 10 key-value buckets: on an empty server (everything created) and
- * again (nothing to do). Raw jnats does what an application without the starter does: create each resource, and on
- * a later start look each one up.
+ * Startup cost of declared topology: 50 streams with one consumer each and 10 KV buckets, reconciled on an empty
+ * server (everything created) and again (nothing to do). Raw jnats does what an application without the starter
+ * does: create each resource, and on a later start look each one up. Each run gets a fresh server; ops/s counts
+ * resources.
  */
-final class ReconcileBenchmark {
+public final class ReconcileScenarios {
 
 	private static final int STREAMS = 50;
 
 	private static final int BUCKETS = 10;
 
-	private static final int ROUNDS = 3;
+	private static final int RESOURCES = 2 * STREAMS + BUCKETS;
 
-	private ReconcileBenchmark() {
+	private static final String FIRST = "reconcile, first start (" + RESOURCES + " resources)";
+
+	private static final String AGAIN = "reconcile, nothing to do (" + RESOURCES + " resources)";
+
+	private ReconcileScenarios() {
 	}
 
-	static List<Result> run() throws Exception {
-		JetStreamTopology topology = topology();
-		List<Long> oursFirst = new ArrayList<>();
-		List<Long> oursAgain = new ArrayList<>();
-		List<Long> rawFirst = new ArrayList<>();
-		List<Long> rawAgain = new ArrayList<>();
-		for (int round = 0; round < ROUNDS; round++) {
+	public static List<Scenario> all() {
+		return List.of(new Reconcile(FIRST, true, true), new Reconcile(FIRST, false, true),
+				new Reconcile(AGAIN, true, false), new Reconcile(AGAIN, false, false));
+	}
+
+	private record Reconcile(String name, boolean raw, boolean first) implements Scenario {
+
+		@Override
+		public String variant() {
+			return this.raw ? "raw jnats" : "JetStreamReconciler";
+		}
+
+		@Override
+		public Result run(BenchmarkEnvironment environment, int operations) throws Exception {
 			try (NatsServer server = NatsServer.startJetStream(); Connection connection = Nats.connect(server.url())) {
-				JetStreamReconciler reconciler = reconciler(server, topology);
+				if (this.raw) {
+					JetStreamManagement jsm = connection.jetStreamManagement();
+					KeyValueManagement kvm = connection.keyValueManagement();
+					if (!this.first) {
+						createRaw(jsm, kvm);
+					}
+					long start = System.nanoTime();
+					if (this.first) {
+						createRaw(jsm, kvm);
+					}
+					else {
+						lookUpRaw(jsm, kvm);
+					}
+					return result(start);
+				}
+				JetStreamReconciler reconciler = reconciler(server);
+				if (!this.first) {
+					require(reconciler.reconcile(connection), ResourceStatus.CREATED);
+				}
 				long start = System.nanoTime();
 				ReconcileReport report = reconciler.reconcile(connection);
-				oursFirst.add(System.nanoTime() - start);
-				require(report, ResourceStatus.CREATED);
-				start = System.nanoTime();
-				report = reconciler.reconcile(connection);
-				oursAgain.add(System.nanoTime() - start);
-				require(report, ResourceStatus.UNCHANGED);
-			}
-			try (NatsServer server = NatsServer.startJetStream(); Connection connection = Nats.connect(server.url())) {
-				JetStreamManagement jsm = connection.jetStreamManagement();
-				KeyValueManagement kvm = connection.keyValueManagement();
-				long start = System.nanoTime();
-				createRaw(jsm, kvm);
-				rawFirst.add(System.nanoTime() - start);
-				start = System.nanoTime();
-				lookUpRaw(jsm, kvm);
-				rawAgain.add(System.nanoTime() - start);
+				Result result = result(start);
+				require(report, this.first ? ResourceStatus.CREATED : ResourceStatus.UNCHANGED);
+				return result;
 			}
 		}
-		String resources = STREAMS + " streams + " + STREAMS + " consumers + " + BUCKETS + " KV";
-		return List.of(new Result("reconcile, first run (" + resources + ")", medianMillis(oursFirst),
-				medianMillis(rawFirst), "ms"),
-				new Result("reconcile, no-op run (" + resources + ")", medianMillis(oursAgain), medianMillis(rawAgain),
-						"ms"));
+
+		private Result result(long start) {
+			return new Result(this.name, variant(), RESOURCES, Duration.ofNanos(System.nanoTime() - start),
+					new long[0]);
+		}
+
 	}
 
-	private static JetStreamTopology topology() {
+	private static JetStreamReconciler reconciler(NatsServer server) {
 		JetStreamTopology.Builder builder = JetStreamTopology.builder();
 		for (int i = 0; i < STREAMS; i++) {
 			builder.stream(null, StreamDeclaration.builder("BENCH_" + i)
@@ -90,14 +107,10 @@ final class ReconcileBenchmark {
 			builder.keyValue(null, new KeyValueDeclaration("BENCH_KV_" + i, 5, null, null, null, null, null, null,
 					null, null), DeclarationOrigin.code("benchmark"));
 		}
-		return builder.build();
-	}
-
-	private static JetStreamReconciler reconciler(NatsServer server, JetStreamTopology topology) {
-		// reconcile(connection) uses the given connection; the manager is never started
+		// reconcile(connection) works on the given connection; this manager is never started
 		NatsConnectionManager unused = new NatsConnectionManager(Options.builder().server(server.url()).build(),
 				Duration.ofSeconds(1), false);
-		return new JetStreamReconciler(unused, topology, ReconcileMode.UPDATE, true, Duration.ofSeconds(5));
+		return new JetStreamReconciler(unused, builder.build(), ReconcileMode.UPDATE, true, Duration.ofSeconds(5));
 	}
 
 	private static void createRaw(JetStreamManagement jsm, KeyValueManagement kvm) throws Exception {
@@ -107,11 +120,8 @@ final class ReconcileBenchmark {
 				.subjects("bench." + i + ".>")
 				.maxAge(Duration.ofHours(1))
 				.build());
-			jsm.createConsumer("BENCH_" + i, ConsumerConfiguration.builder()
-				.durable("worker")
-				.ackWait(Duration.ofSeconds(30))
-				.maxDeliver(5)
-				.build());
+			jsm.createConsumer("BENCH_" + i,
+					ConsumerConfiguration.builder().durable("worker").ackWait(Duration.ofSeconds(30)).maxDeliver(5).build());
 		}
 		for (int i = 0; i < BUCKETS; i++) {
 			kvm.create(KeyValueConfiguration.builder().name("BENCH_KV_" + i).maxHistoryPerKey(5).build());
@@ -129,16 +139,10 @@ final class ReconcileBenchmark {
 	}
 
 	private static void require(ReconcileReport report, ResourceStatus status) {
-		if (report.resources().size() != 2 * STREAMS + BUCKETS
-				|| !report.resources().stream().allMatch((r) -> r.status() == status)) {
+		if (report.resources().size() != RESOURCES
+				|| !report.resources().stream().allMatch((resource) -> resource.status() == status)) {
 			throw new IllegalStateException("Unexpected reconciliation: " + report);
 		}
-	}
-
-	static double medianMillis(List<Long> nanos) {
-		List<Long> sorted = new ArrayList<>(nanos);
-		sorted.sort(null);
-		return sorted.get(sorted.size() / 2) / 1_000_000.0;
 	}
 
 }
