@@ -56,9 +56,9 @@ public @interface NatsListener {
 	String id() default "";
 
 	/**
-	 * Whether the listener starts with the application.
+	 * Whether the listener starts with the application ({@code "true"} or {@code "false"}, or a placeholder).
 	 * @return whether to start automatically
 	 */
-	boolean autoStartup() default true;
+	String autoStartup() default "true";
 
 }

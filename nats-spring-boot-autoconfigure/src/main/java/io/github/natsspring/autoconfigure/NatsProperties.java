@@ -8,6 +8,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.core.io.Resource;
 import org.springframework.util.unit.DataSize;
 
+import io.github.natsspring.connection.Redaction;
+
 /**
  * Configuration of the NATS connection, prefix {@code nats}.
  * <p>
@@ -78,9 +80,10 @@ public class NatsProperties {
 	private boolean noEcho;
 
 	/**
-	 * Time allowed on shutdown for pending publishes to flush and in-flight messages to finish.
+	 * Time allowed on shutdown for pending publishes to flush and in-flight messages to finish. Runs after the
+	 * listeners' and services' shutdown timeouts: keep the sum under the platform's grace period.
 	 */
-	private Duration drainTimeout = Duration.ofSeconds(30);
+	private Duration drainTimeout = Duration.ofSeconds(10);
 
 	/**
 	 * Whether startup fails when no server can be reached. By default the application starts and connects in
@@ -220,7 +223,7 @@ public class NatsProperties {
 
 	@Override
 	public String toString() {
-		return "NatsProperties{servers=" + this.servers + ", connectionName=" + this.connectionName + ", username="
+		return "NatsProperties{servers=" + Redaction.redactServers(this.servers) + ", connectionName=" + this.connectionName + ", username="
 				+ this.username + ", password=" + mask(this.password) + ", token=" + mask(this.token) + ", nkey="
 				+ ((this.nkey != null) ? "******" : null) + ", credentials="
 				+ ((this.credentials != null) ? "******" : null) + "}";
@@ -361,7 +364,7 @@ public class NatsProperties {
 		/**
 		 * Time allowed on shutdown for listeners to finish the messages they are handling.
 		 */
-		private Duration shutdownTimeout = Duration.ofSeconds(30);
+		private Duration shutdownTimeout = Duration.ofSeconds(10);
 
 		public boolean isAutoStartup() {
 			return this.autoStartup;

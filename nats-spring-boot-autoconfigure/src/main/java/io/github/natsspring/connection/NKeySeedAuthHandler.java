@@ -14,7 +14,8 @@ import org.springframework.core.io.Resource;
 
 /**
  * Signs the server's nonce with an NKey seed read from a resource at each (re)connect, so a rotated seed file is
- * picked up without a restart. The seed is held in memory only while signing.
+ * picked up without a restart. The seed is not kept between connects; the buffers read are cleared after use
+ * (the line parsing briefly holds it in strings the JVM cannot wipe).
  */
 public class NKeySeedAuthHandler implements AuthHandler {
 

@@ -76,6 +76,8 @@ public class NatsConnectionManager implements SmartLifecycle, ApplicationEventPu
 
 	private volatile Thread connectThread;
 
+	private boolean callbacksQueued;
+
 	private volatile boolean running;
 
 	/**
@@ -117,8 +119,9 @@ public class NatsConnectionManager implements SmartLifecycle, ApplicationEventPu
 				return thread;
 			});
 			this.state = NatsConnectionState.CONNECTING;
+			Connection connected;
 			try {
-				adopt(attemptConnect(), false);
+				connected = attemptConnect();
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
@@ -134,13 +137,17 @@ public class NatsConnectionManager implements SmartLifecycle, ApplicationEventPu
 					this.running = false;
 					this.state = NatsConnectionState.CLOSED;
 					this.eventExecutor.shutdownNow();
-					throw new NatsConnectionException(this.servers, reason, detail, ex);
+					// the jnats exception names the servers with their user-info: keep only a redacted copy
+					throw new NatsConnectionException(this.servers, reason, detail, Redaction.redact(ex));
 				}
 				logger.warn("NATS is not available at " + this.servers + ": " + reason.getDescription() + " ("
 						+ detail + "). The application starts anyway and keeps connecting in the background.");
 				publish(new NatsConnectionEvent(this, Type.CONNECT_FAILED, null, reason.getDescription() + ": " + detail));
 				connectInBackground();
+				return;
 			}
+			// outside the try: a failing callback is not a connection failure
+			adopt(connected, false);
 		}
 	}
 
@@ -219,10 +226,17 @@ public class NatsConnectionManager implements SmartLifecycle, ApplicationEventPu
 			this.state = NatsConnectionState.CONNECTED;
 			callbacks = new ArrayList<>(this.pendingCallbacks);
 			this.pendingCallbacks.clear();
+			// until the queued callbacks ran, later ones must queue behind them (reconcile before listeners)
+			this.callbacksQueued = background;
 		}
 		warnIfOldServer(connected.getServerInfo());
 		if (background) {
-			this.eventExecutor.execute(() -> callbacks.forEach((callback) -> runCallback(callback, connected)));
+			this.eventExecutor.execute(() -> {
+				callbacks.forEach((callback) -> runCallback(callback, connected));
+				synchronized (this.connectionMonitor) {
+					this.callbacksQueued = false;
+				}
+			});
 		}
 		else {
 			callbacks.forEach((callback) -> callback.accept(connected));
@@ -249,6 +263,11 @@ public class NatsConnectionManager implements SmartLifecycle, ApplicationEventPu
 			current = this.connection;
 			if (current == null) {
 				this.pendingCallbacks.add(callback);
+				return;
+			}
+			if (this.callbacksQueued) {
+				Connection queuedFor = current;
+				this.eventExecutor.execute(() -> runCallback(callback, queuedFor));
 				return;
 			}
 		}
@@ -390,7 +409,14 @@ public class NatsConnectionManager implements SmartLifecycle, ApplicationEventPu
 				joinQuietly(thread);
 				this.connectThread = null;
 			}
-			Connection current = this.connection;
+			Connection current;
+			synchronized (this.connectionMonitor) {
+				current = this.connection;
+				// a later start() must connect anew, not hand out the closed connection
+				this.connection = null;
+				this.pendingCallbacks.clear();
+				this.callbacksQueued = false;
+			}
 			if (current != null) {
 				this.state = NatsConnectionState.DRAINING;
 				drainAndClose(current);

@@ -5,7 +5,7 @@ import java.util.regex.Pattern;
 
 /**
  * Removes secrets from text that goes to logs, events and health details: the user-info part of server URLs
- * ({@code nats://user:secret@host}) and any configured secret value.
+ * ({@code nats://user:secret@host}). Passwords, tokens and seeds themselves are never put into such text.
  */
 public final class Redaction {
 
@@ -29,22 +29,31 @@ public final class Redaction {
 	}
 
 	/**
-	 * Masks URL user-info and each of the given secret values in the text.
-	 * @param text the text, may be {@code null}
-	 * @param secrets secret values (blank ones are ignored)
-	 * @return the redacted text
+	 * A copy of an exception chain whose messages have URL user-info masked, keeping class names (in the message)
+	 * and stack traces, for exceptions that are logged or kept as a cause.
+	 * @param failure the exception
+	 * @return the redacted copy, or {@code null} for {@code null}
 	 */
-	public static String redact(String text, List<String> secrets) {
-		String redacted = redact(text);
-		if (redacted == null) {
+	public static Throwable redact(Throwable failure) {
+		if (failure == null) {
 			return null;
 		}
-		for (String secret : secrets) {
-			if (secret != null && secret.length() >= 3) {
-				redacted = redacted.replace(secret, MASK);
-			}
+		RedactedException copy = new RedactedException(
+				failure.getClass().getName() + ((failure.getMessage() != null) ? ": " + redact(failure.getMessage()) : ""),
+				(failure.getCause() != failure) ? redact(failure.getCause()) : null);
+		copy.setStackTrace(failure.getStackTrace());
+		return copy;
+	}
+
+	/**
+	 * An exception standing in for another whose message held a secret.
+	 */
+	public static final class RedactedException extends Exception {
+
+		private RedactedException(String message, Throwable cause) {
+			super(message, cause);
 		}
-		return redacted;
+
 	}
 
 	/**

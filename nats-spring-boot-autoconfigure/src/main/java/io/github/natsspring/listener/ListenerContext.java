@@ -21,6 +21,7 @@ import org.springframework.messaging.handler.annotation.Headers;
 import org.springframework.messaging.handler.annotation.Payload;
 import org.springframework.messaging.handler.annotation.support.HeaderMethodArgumentResolver;
 import org.springframework.messaging.handler.annotation.support.HeadersMethodArgumentResolver;
+import org.springframework.messaging.handler.annotation.support.MessageMethodArgumentResolver;
 import org.springframework.messaging.handler.annotation.support.PayloadMethodArgumentResolver;
 import org.springframework.messaging.handler.invocation.HandlerMethodArgumentResolverComposite;
 import org.springframework.messaging.handler.invocation.InvocableHandlerMethod;
@@ -108,6 +109,25 @@ public class ListenerContext {
 	}
 
 	/**
+	 * Resolves an attribute that holds a boolean, such as {@code autoStartup = "${listeners.enabled:true}"}.
+	 * @param value the attribute value
+	 * @param defaultValue used when the value is empty
+	 * @param what names the attribute in the error
+	 * @return the boolean
+	 */
+	public boolean resolveBoolean(String value, boolean defaultValue, String what) {
+		String resolved = resolve(value);
+		if (!StringUtils.hasText(resolved)) {
+			return defaultValue;
+		}
+		return switch (resolved.trim().toLowerCase(java.util.Locale.ROOT)) {
+			case "true" -> true;
+			case "false" -> false;
+			default -> throw new IllegalStateException(what + " must be true or false, got '" + resolved + "'");
+		};
+	}
+
+	/**
 	 * Creates the invocable form of an annotated method and checks that every parameter can be served: at most one
 	 * payload parameter, and no broker type this kind of listener does not provide.
 	 * @param bean the bean
@@ -127,8 +147,9 @@ public class ListenerContext {
 		resolvers.addResolvers(specific);
 		resolvers.addResolver(new HeaderMethodArgumentResolver(this.conversionService, this.beanFactory));
 		resolvers.addResolver(new HeadersMethodArgumentResolver());
-		resolvers.addResolver(new PayloadMethodArgumentResolver(new PayloadConverterAdapter(this.messageConverter),
-				this.validator));
+		PayloadConverterAdapter converter = new PayloadConverterAdapter(this.messageConverter);
+		resolvers.addResolver(new MessageMethodArgumentResolver(converter));
+		resolvers.addResolver(new PayloadMethodArgumentResolver(converter, this.validator));
 		InvocableHandlerMethod handlerMethod = new InvocableHandlerMethod(bean, method);
 		handlerMethod.setMessageMethodArgumentResolvers(resolvers);
 		return new ListenerMethod(handlerMethod, description);

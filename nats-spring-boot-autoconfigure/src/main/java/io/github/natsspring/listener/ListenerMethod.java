@@ -1,7 +1,6 @@
 package io.github.natsspring.listener;
 
 import java.lang.reflect.Method;
-import java.util.concurrent.CompletionStage;
 
 import org.springframework.messaging.Message;
 import org.springframework.messaging.handler.invocation.InvocableHandlerMethod;
@@ -38,14 +37,6 @@ public final class ListenerMethod {
 	public boolean returnsValue() {
 		Class<?> type = this.handlerMethod.getMethod().getReturnType();
 		return type != void.class && type != Void.class;
-	}
-
-	/**
-	 * Whether the method returns a {@link CompletionStage} whose result is the reply.
-	 * @return {@code true} for asynchronous methods
-	 */
-	public boolean isAsync() {
-		return CompletionStage.class.isAssignableFrom(this.handlerMethod.getMethod().getReturnType());
 	}
 
 	public Method getMethod() {

@@ -101,11 +101,31 @@ public class NatsListenerAnnotationBeanPostProcessor
 		this.beanFactory.getBeanProvider(NatsListenerEndpointFactory.class).orderedStream().forEach(factories::add);
 		NatsListenerEndpointRegistry registry = this.beanFactory.getBean(NatsListenerEndpointRegistry.class);
 		ListenerContext context = this.beanFactory.getBean(ListenerContext.class);
+		Set<Class<?>> handled = new java.util.HashSet<>();
+		factories.forEach((factory) -> handled.add(factory.getAnnotationType()));
 		for (Candidate candidate : pending) {
+			rejectUnhandledAnnotations(candidate, handled);
 			for (NatsListenerEndpointFactory<?> factory : factories) {
 				collect(candidate, factory, registry, context);
 			}
 		}
+	}
+
+	/**
+	 * A listener annotation nobody handles (its auto-configuration excluded, a module missing) would otherwise be
+	 * ignored in silence: the method would simply never be called.
+	 */
+	private static void rejectUnhandledAnnotations(Candidate candidate, Set<Class<?>> handled) {
+		ReflectionUtils.doWithMethods(candidate.targetClass(), (method) -> MergedAnnotations.from(method)
+			.stream()
+			.map((annotation) -> annotation.getType())
+			.filter((type) -> type.isAnnotationPresent(ListenerAnnotation.class) && !handled.contains(type))
+			.findFirst()
+			.ifPresent((type) -> {
+				throw new InvalidListenerMethodException("@" + type.getSimpleName() + " on "
+						+ ListenerContext.describe(method) + " is not handled by any listener infrastructure: is its "
+						+ "auto-configuration excluded, or a module missing from the classpath?", null);
+			}));
 	}
 
 	private <A extends Annotation> void collect(Candidate candidate, NatsListenerEndpointFactory<A> factory,

@@ -3,10 +3,11 @@ package io.github.natsspring.listener;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.nats.client.Connection;
 import org.apache.commons.logging.Log;
@@ -21,14 +22,24 @@ import io.github.natsspring.connection.NatsLifecyclePhases;
  * Owns one {@link ListenerContainer} per endpoint. Starts them once the connection is up (right away at startup
  * when NATS is reachable, otherwise as soon as it connects) and, on shutdown, stops them before the connection
  * drains, letting in-flight messages finish.
+ * <p>
+ * Starting and stopping containers happens under one lock, so a late connection that starts containers cannot race
+ * with shutdown and leave a container running.
  */
 public class NatsListenerEndpointRegistry implements SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(NatsListenerEndpointRegistry.class);
 
+	private final Object lifecycleMonitor = new Object();
+
+	/** Guards the maps only, so health checks never wait for a slow start or stop. */
+	private final Object registryMonitor = new Object();
+
 	private final Map<String, NatsListenerEndpoint> endpoints = new LinkedHashMap<>();
 
-	private final Map<String, ListenerContainer> containers = Collections.synchronizedMap(new LinkedHashMap<>());
+	private final Map<String, ListenerContainer> containers = new LinkedHashMap<>();
+
+	private final Set<String> stoppedOnRequest = ConcurrentHashMap.newKeySet();
 
 	private final NatsConnectionManager connectionManager;
 
@@ -36,31 +47,23 @@ public class NatsListenerEndpointRegistry implements SmartLifecycle {
 
 	private final boolean autoStartup;
 
-	private final int phase;
-
 	private volatile boolean running;
 
 	public NatsListenerEndpointRegistry(NatsConnectionManager connectionManager, ListenerContext context,
 			boolean autoStartup) {
-		this(connectionManager, context, autoStartup, NatsLifecyclePhases.LISTENERS);
-	}
-
-	public NatsListenerEndpointRegistry(NatsConnectionManager connectionManager, ListenerContext context,
-			boolean autoStartup, int phase) {
 		this.connectionManager = connectionManager;
 		this.context = context;
 		this.autoStartup = autoStartup;
-		this.phase = phase;
 	}
 
 	/**
-	 * Registers an endpoint; if the registry already runs, its container starts at once.
+	 * Registers an endpoint; if the registry already runs, its container starts once connected.
 	 * @param endpoint the endpoint
 	 * @throws IllegalStateException if another endpoint has the same id
 	 */
 	public void registerEndpoint(NatsListenerEndpoint endpoint) {
 		ListenerContainer container;
-		synchronized (this.endpoints) {
+		synchronized (this.registryMonitor) {
 			NatsListenerEndpoint existing = this.endpoints.putIfAbsent(endpoint.getId(), endpoint);
 			if (existing != null) {
 				throw new IllegalStateException("Two listeners have the id '" + endpoint.getId() + "': "
@@ -70,64 +73,57 @@ public class NatsListenerEndpointRegistry implements SmartLifecycle {
 			this.containers.put(endpoint.getId(), container);
 		}
 		if (this.running && endpoint.isAutoStartup()) {
-			this.connectionManager.whenConnected((connection) -> {
-				startContainer(container, connection);
-				confirmSubscriptions(connection);
-			});
-		}
-	}
-
-	/**
-	 * Starts one container, for listeners declared with {@code autoStartup = false}.
-	 * @param id the endpoint id
-	 */
-	public void startContainer(String id) {
-		ListenerContainer container = this.containers.get(id);
-		if (container == null) {
-			throw new IllegalArgumentException("No listener with id '" + id + "'");
-		}
-		this.connectionManager.whenConnected((connection) -> {
-			if (!container.isRunning()) {
-				container.start(connection);
-				confirmSubscriptions(connection);
-			}
-		});
-	}
-
-	/**
-	 * Stops one container, letting its in-flight messages finish.
-	 * @param id the endpoint id
-	 */
-	public void stopContainer(String id) {
-		ListenerContainer container = this.containers.get(id);
-		if (container != null && container.isRunning()) {
-			container.stop(this.context.getShutdownTimeout());
+			this.connectionManager.whenConnected((connection) -> startContainers(List.of(container), connection));
 		}
 	}
 
 	@Override
 	public void start() {
-		if (this.running) {
-			return;
-		}
-		this.running = true;
 		List<ListenerContainer> toStart;
-		synchronized (this.endpoints) {
-			toStart = this.endpoints.values()
-				.stream()
-				.filter(NatsListenerEndpoint::isAutoStartup)
-				.map((endpoint) -> this.containers.get(endpoint.getId()))
-				.toList();
-		}
-		if (toStart.isEmpty()) {
-			return;
-		}
-		this.connectionManager.whenConnected((connection) -> {
-			for (ListenerContainer container : toStart) {
-				startContainer(container, connection);
+		synchronized (this.lifecycleMonitor) {
+			if (this.running) {
+				return;
 			}
-			confirmSubscriptions(connection);
-		});
+			this.running = true;
+			synchronized (this.registryMonitor) {
+				toStart = this.endpoints.values()
+					.stream()
+					.filter(NatsListenerEndpoint::isAutoStartup)
+					.map((endpoint) -> this.containers.get(endpoint.getId()))
+					.toList();
+			}
+		}
+		if (!toStart.isEmpty()) {
+			this.connectionManager.whenConnected((connection) -> startContainers(toStart, connection));
+		}
+	}
+
+	/**
+	 * Starts containers that are not running yet (unless the registry stopped meanwhile). One failing container
+	 * does not keep the others from starting.
+	 */
+	private void startContainers(List<ListenerContainer> toStart, Connection connection) {
+		synchronized (this.lifecycleMonitor) {
+			if (!this.running) {
+				return;
+			}
+			boolean started = false;
+			for (ListenerContainer container : toStart) {
+				if (container.isRunning() || this.stoppedOnRequest.contains(container.getId())) {
+					continue;
+				}
+				try {
+					container.start(connection);
+					started = true;
+				}
+				catch (RuntimeException ex) {
+					logger.error("Listener " + container.getId() + " could not start; health shows it DOWN", ex);
+				}
+			}
+			if (started) {
+				confirmSubscriptions(connection);
+			}
+		}
 	}
 
 	/**
@@ -135,7 +131,7 @@ public class NatsListenerEndpointRegistry implements SmartLifecycle {
 	 * published from anywhere reaches the listeners. One flush for all containers: jnats counts concurrent
 	 * flushes as outstanding pings.
 	 */
-	private void confirmSubscriptions(Connection connection) {
+	private static void confirmSubscriptions(Connection connection) {
 		try {
 			connection.flush(Duration.ofSeconds(5));
 		}
@@ -147,64 +143,85 @@ public class NatsListenerEndpointRegistry implements SmartLifecycle {
 		}
 	}
 
-	private void startContainer(ListenerContainer container, Connection connection) {
-		if (!this.running || container.isRunning()) {
-			return;
+	/**
+	 * Starts one container: one declared with {@code autoStartup = false}, or one stopped with
+	 * {@link #stopContainer(String)}.
+	 * @param id the endpoint id
+	 */
+	public void startContainer(String id) {
+		ListenerContainer container = requireContainer(id);
+		this.stoppedOnRequest.remove(id);
+		this.connectionManager.whenConnected((connection) -> startContainers(List.of(container), connection));
+	}
+
+	/**
+	 * Stops one container, letting its in-flight messages finish. Health reports it as stopped on purpose
+	 * (UNKNOWN), not as a failure, until it is started again.
+	 * @param id the endpoint id
+	 */
+	public void stopContainer(String id) {
+		ListenerContainer container = requireContainer(id);
+		this.stoppedOnRequest.add(id);
+		synchronized (this.lifecycleMonitor) {
+			if (container.isRunning()) {
+				container.stop(this.context.getShutdownTimeout());
+			}
 		}
-		container.start(connection);
-		if (logger.isDebugEnabled()) {
-			logger.debug("Started listener " + container.getId());
+	}
+
+	private ListenerContainer requireContainer(String id) {
+		synchronized (this.registryMonitor) {
+			ListenerContainer container = this.containers.get(id);
+			if (container == null) {
+				throw new IllegalArgumentException("No listener with id '" + id + "'");
+			}
+			return container;
 		}
 	}
 
 	@Override
 	public void stop() {
-		if (!this.running) {
-			return;
-		}
-		this.running = false;
-		Duration timeout = this.context.getShutdownTimeout();
-		// containers stop in parallel so that N slow handlers take one timeout, not N
-		List<ListenerContainer> active = snapshot().stream().filter(ListenerContainer::isRunning).toList();
-		for (ListenerContainer container : active) {
-			try {
-				container.beginStop(timeout);
+		synchronized (this.lifecycleMonitor) {
+			if (!this.running) {
+				return;
 			}
-			catch (RuntimeException ex) {
-				logger.warn("Stopping listener " + container.getId() + " failed", ex);
+			this.running = false;
+			Duration timeout = this.context.getShutdownTimeout();
+			List<ListenerContainer> active = getContainers().stream().filter(ListenerContainer::isRunning).toList();
+			// first every container stops taking messages, one after another (each drain flushes once)...
+			for (ListenerContainer container : active) {
+				try {
+					container.beginStop(timeout);
+				}
+				catch (RuntimeException ex) {
+					logger.warn("Stopping listener " + container.getId() + " failed", ex);
+				}
 			}
-		}
-		List<Thread> stops = new ArrayList<>();
-		for (ListenerContainer container : active) {
-			{
+			// ...then they finish their in-flight messages in parallel: N slow handlers take one timeout, not N
+			List<Thread> stops = new ArrayList<>();
+			for (ListenerContainer container : active) {
 				Thread thread = new Thread(() -> stopContainer(container, timeout), "nats-stop-" + container.getId());
 				thread.start();
 				stops.add(thread);
 			}
-		}
-		for (Thread thread : stops) {
-			try {
-				thread.join();
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				return;
+			for (Thread thread : stops) {
+				try {
+					thread.join();
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					return;
+				}
 			}
 		}
 	}
 
-	private void stopContainer(ListenerContainer container, Duration timeout) {
+	private static void stopContainer(ListenerContainer container, Duration timeout) {
 		try {
 			container.stop(timeout);
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Stopping listener " + container.getId() + " failed", ex);
-		}
-	}
-
-	private List<ListenerContainer> snapshot() {
-		synchronized (this.containers) {
-			return new ArrayList<>(this.containers.values());
 		}
 	}
 
@@ -214,20 +231,23 @@ public class NatsListenerEndpointRegistry implements SmartLifecycle {
 	 * @return the container or {@code null}
 	 */
 	public ListenerContainer getContainer(String id) {
-		return this.containers.get(id);
+		synchronized (this.registryMonitor) {
+			return this.containers.get(id);
+		}
 	}
 
 	/**
-	 * Whether a container should be running now: the registry runs and the endpoint starts automatically.
+	 * Whether a container should be running now: the registry runs, the endpoint starts automatically (or was
+	 * started on request) and nobody stopped it on purpose.
 	 * @param id the endpoint id
 	 * @return {@code true} if a stopped container is a problem
 	 */
 	public boolean isExpectedToRun(String id) {
 		NatsListenerEndpoint endpoint;
-		synchronized (this.endpoints) {
+		synchronized (this.registryMonitor) {
 			endpoint = this.endpoints.get(id);
 		}
-		return this.running && endpoint != null && endpoint.isAutoStartup();
+		return this.running && endpoint != null && endpoint.isAutoStartup() && !this.stoppedOnRequest.contains(id);
 	}
 
 	/**
@@ -235,7 +255,9 @@ public class NatsListenerEndpointRegistry implements SmartLifecycle {
 	 * @return the containers
 	 */
 	public Collection<ListenerContainer> getContainers() {
-		return snapshot();
+		synchronized (this.registryMonitor) {
+			return new ArrayList<>(this.containers.values());
+		}
 	}
 
 	@Override
@@ -250,7 +272,7 @@ public class NatsListenerEndpointRegistry implements SmartLifecycle {
 
 	@Override
 	public int getPhase() {
-		return this.phase;
+		return NatsLifecyclePhases.LISTENERS;
 	}
 
 }

@@ -5,6 +5,7 @@ import java.lang.reflect.Type;
 import io.nats.client.Message;
 
 import org.springframework.core.MethodParameter;
+import org.springframework.core.ResolvableType;
 import org.springframework.messaging.MessageHeaders;
 import org.springframework.messaging.converter.SmartMessageConverter;
 
@@ -33,7 +34,13 @@ final class PayloadConverterAdapter implements SmartMessageConverter {
 			Object conversionHint) {
 		Type target = targetClass;
 		if (conversionHint instanceof MethodParameter parameter) {
-			target = parameter.nestedIfOptional().getNestedGenericParameterType();
+			if (org.springframework.messaging.Message.class.isAssignableFrom(parameter.getParameterType())) {
+				// a Message<T> parameter: the payload type is T
+				target = ResolvableType.forMethodParameter(parameter).getGeneric(0).getType();
+			}
+			else {
+				target = parameter.nestedIfOptional().getNestedGenericParameterType();
+			}
 		}
 		Object nativeMessage = message.getHeaders().get(NatsHeaders.NATIVE_MESSAGE);
 		io.nats.client.impl.Headers headers = (nativeMessage instanceof Message nats) ? nats.getHeaders() : null;

@@ -53,13 +53,25 @@ public record ServiceError(int code, String description) {
 	}
 
 	/**
-	 * Whether retrying cannot help: conversion and validation failures, and client errors (4xx).
+	 * Whether retrying cannot help: conversion and validation failures, and client errors (4xx) signalled with a
+	 * {@link NatsServiceException} or an exception type marked {@link ServiceErrorCode}.
 	 * @param failure the failure
 	 * @return {@code true} when the same message will fail the same way again
 	 */
 	public static boolean isPermanent(Throwable failure) {
 		Throwable cause = unwrap(failure);
-		return cause instanceof MessageConversionException || cause instanceof MethodArgumentResolutionException;
+		if (cause instanceof MessageConversionException || cause instanceof MethodArgumentResolutionException) {
+			return true;
+		}
+		if (cause instanceof NatsServiceException serviceException) {
+			return isClientError(serviceException.getCode());
+		}
+		ServiceErrorCode marked = AnnotatedElementUtils.findMergedAnnotation(cause.getClass(), ServiceErrorCode.class);
+		return marked != null && isClientError(marked.value());
+	}
+
+	private static boolean isClientError(int code) {
+		return code >= 400 && code < 500;
 	}
 
 	/**

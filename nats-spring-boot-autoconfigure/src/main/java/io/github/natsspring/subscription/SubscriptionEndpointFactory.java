@@ -48,7 +48,7 @@ public class SubscriptionEndpointFactory implements NatsListenerEndpointFactory<
 		}
 		ListenerMethod listenerMethod = context.createListenerMethod(bean, method, "@NatsListener", List.of());
 		return new SubscriptionEndpoint(id, subject, StringUtils.hasText(queue) ? queue : null, concurrency,
-				listenerMethod, annotation.autoStartup());
+				listenerMethod, context.resolveBoolean(annotation.autoStartup(), true, where + ": autoStartup"));
 	}
 
 }

@@ -87,7 +87,7 @@ class NatsAutoConfigurationTests {
 			assertThat(options.getMaxReconnect()).isEqualTo(-1);
 			assertThat(options.getReconnectBufferSize()).isEqualTo(8 * 1024 * 1024);
 			NatsProperties properties = context.getBean(NatsProperties.class);
-			assertThat(properties.getDrainTimeout()).isEqualTo(Duration.ofSeconds(30));
+			assertThat(properties.getDrainTimeout()).isEqualTo(Duration.ofSeconds(10));
 			assertThat(properties.isFailFast()).isFalse();
 		});
 		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(NatsAutoConfiguration.class))

@@ -23,7 +23,7 @@ public class NatsMicroProperties {
 	/**
 	 * Time allowed on shutdown for services to answer the requests they are handling.
 	 */
-	private Duration shutdownTimeout = Duration.ofSeconds(30);
+	private Duration shutdownTimeout = Duration.ofSeconds(10);
 
 	public boolean isAutoStartup() {
 		return this.autoStartup;
