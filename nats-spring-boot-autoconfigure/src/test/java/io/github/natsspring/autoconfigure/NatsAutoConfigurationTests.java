@@ -75,6 +75,9 @@ class NatsAutoConfigurationTests {
 				NatsConnectionManager manager = context.getBean(NatsConnectionManager.class);
 				assertThat(manager.getServers()).containsExactly("nats://a.example:4222", "tls://b.example:4443");
 				assertThat(context.getBean(NatsProperties.class).toString()).doesNotContain("secret");
+				NatsProperties withUserInfo = new NatsProperties();
+				withUserInfo.setServers(List.of("nats://ops:url-secret@host:4222"));
+				assertThat(withUserInfo.toString()).contains("host:4222").doesNotContain("url-secret");
 				assertThat(context.getBean(NatsTemplate.class).getDefaultTimeout()).isEqualTo(Duration.ofSeconds(5));
 			});
 	}

@@ -117,6 +117,71 @@ class NatsConnectionLifecycleTests {
 	}
 
 	@Test
+	void stopAndStartAgainWhileNatsIsDownConnectsWhenItReturns() {
+		try (NatsServer server = NatsServer.builder().jetStream(false).build().start()) {
+			this.runner.withPropertyValues("nats.servers=" + server.url()).run((context) -> {
+				NatsConnectionManager manager = context.getBean(NatsConnectionManager.class);
+				Recorder recorder = context.getBean(Recorder.class);
+				context.stop();
+				server.stop();
+				context.start();
+				assertThat(manager.getState()).isEqualTo(NatsConnectionState.CONNECTING);
+				assertThatExceptionOfType(NatsNotConnectedException.class)
+					.isThrownBy(() -> context.getBean(NatsTemplate.class).publish("greetings", "while down"));
+				server.start();
+				await().atMost(Duration.ofSeconds(10)).until(() -> manager.getState() == NatsConnectionState.CONNECTED);
+				await().untilAsserted(() -> {
+					context.getBean(NatsTemplate.class).publish("greetings", "back");
+					assertThat(recorder.greetings.poll(200, TimeUnit.MILLISECONDS)).isEqualTo("back");
+				});
+			});
+		}
+	}
+
+	@Test
+	void workWaitingForALateConnectionRunsInRegistrationOrder() throws Exception {
+		try (NatsServer server = NatsServer.builder().jetStream(false).build()) {
+			NatsConnectionManager manager = new NatsConnectionManager(new io.nats.client.Options.Builder()
+				.server(server.url())
+				.reconnectWait(Duration.ofMillis(50))
+				.build(), Duration.ofSeconds(1), false);
+			manager.start();
+			List<String> order = new CopyOnWriteArrayList<>();
+			manager.whenConnected((connection) -> {
+				sleep(500);
+				order.add("reconcile");
+			});
+			server.start();
+			await().pollInterval(Duration.ofMillis(5)).atMost(Duration.ofSeconds(10))
+				.until(() -> manager.getState() == NatsConnectionState.CONNECTED);
+			// registered while the first callback still runs: must not overtake it
+			manager.whenConnected((connection) -> order.add("listeners"));
+			await().atMost(Duration.ofSeconds(5)).until(() -> order.size() == 2);
+			assertThat(order).containsExactly("reconcile", "listeners");
+			manager.stop();
+		}
+	}
+
+	private static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	@Test
+	void failFastKeepsNoSecretInTheCauseChain() {
+		this.runner.withPropertyValues("nats.servers=nats://app:Chain-Secret-9@127.0.0.1:1", "nats.fail-fast=true")
+			.run((context) -> {
+				java.io.StringWriter trace = new java.io.StringWriter();
+				context.getStartupFailure().printStackTrace(new java.io.PrintWriter(trace));
+				assertThat(trace.toString()).contains("127.0.0.1:1").doesNotContain("Chain-Secret-9");
+			});
+	}
+
+	@Test
 	void lameDuckModeIsReported() {
 		try (NatsServer server = NatsServer.builder().jetStream(false).config("lame_duck_duration: \"30s\"\nlame_duck_grace_period: \"10s\"").build().start()) {
 			this.runner.withPropertyValues("nats.servers=" + server.url()).run((context) -> {

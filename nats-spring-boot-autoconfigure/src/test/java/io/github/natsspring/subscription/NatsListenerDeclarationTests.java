@@ -68,6 +68,11 @@ class NatsListenerDeclarationTests {
 		assertStartupFails(DuplicateIds.class, "same", "Two listeners have the id 'same'");
 	}
 
+	@Test
+	void listenerAnnotationsNobodyHandlesFail() {
+		assertStartupFails(Orphaned.class, "Orphaned.handle(String)", "@Orphan");
+	}
+
 	private void assertStartupFails(Class<?> configuration, String method, String problem) {
 		this.runner.withUserConfiguration(configuration).run((context) -> {
 			assertThat(context).hasFailed();
@@ -116,6 +121,22 @@ class NatsListenerDeclarationTests {
 	static class BadConcurrency {
 
 		@NatsListener(subject = "a", concurrency = "many")
+		void handle(String text) {
+		}
+
+	}
+
+	@java.lang.annotation.Retention(java.lang.annotation.RetentionPolicy.RUNTIME)
+	@java.lang.annotation.Target(java.lang.annotation.ElementType.METHOD)
+	@io.github.natsspring.listener.ListenerAnnotation
+	@interface Orphan {
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class Orphaned {
+
+		@Orphan
 		void handle(String text) {
 		}
 
