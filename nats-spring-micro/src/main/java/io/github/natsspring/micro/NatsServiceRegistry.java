@@ -41,6 +41,9 @@ public class NatsServiceRegistry implements SmartLifecycle {
 
 	private volatile boolean running;
 
+	/** Start and stop of services happen under this lock: a late connection cannot start one after shutdown. */
+	private final Object lifecycleMonitor = new Object();
+
 	/**
 	 * Creates a registry.
 	 * @param connectionManager the connection
@@ -91,10 +94,12 @@ public class NatsServiceRegistry implements SmartLifecycle {
 
 	@Override
 	public void start() {
-		if (this.running) {
-			return;
+		synchronized (this.lifecycleMonitor) {
+			if (this.running) {
+				return;
+			}
+			this.running = true;
 		}
-		this.running = true;
 		List<NatsServiceContainer> toStart = getServices();
 		if (toStart.isEmpty()) {
 			return;
@@ -107,13 +112,28 @@ public class NatsServiceRegistry implements SmartLifecycle {
 	}
 
 	private void startContainer(NatsServiceContainer container, Connection connection) {
-		if (this.running && !container.isRunning()) {
-			container.start(connection);
+		synchronized (this.lifecycleMonitor) {
+			if (!this.running || container.isRunning()) {
+				return;
+			}
+			try {
+				container.start(connection);
+			}
+			catch (RuntimeException ex) {
+				// one broken service must not keep the others from starting
+				logger.error("Service " + container.getName() + " could not start; health shows it DOWN", ex);
+			}
 		}
 	}
 
 	@Override
 	public void stop() {
+		synchronized (this.lifecycleMonitor) {
+			stopServices();
+		}
+	}
+
+	private void stopServices() {
 		if (!this.running) {
 			return;
 		}
