@@ -40,7 +40,7 @@ public class BenchmarkMain {
 	static List<Scenario> allScenarios() {
 		List<Scenario> scenarios = new ArrayList<>(CoreScenarios.all());
 		scenarios.addAll(MicroScenarios.all());
-		scenarios.addAll(JetStreamScenarios.all());
+		scenarios.addAll(JetStreamPublishScenarios.all());
 		scenarios.addAll(ReconcileScenarios.all());
 		return scenarios;
 	}

@@ -18,7 +18,7 @@ import io.github.natsspring.jetstream.JetStreamTemplate;
  * JetStream publish with storage acks into a file stream: one at a time (each ack awaited) and asynchronously (all
  * published, then all acks awaited; the template bounds publishes in flight, raw jnats does not).
  */
-public final class JetStreamScenarios {
+public final class JetStreamPublishScenarios {
 
 	private static final String STREAM = "BENCH_PUBLISH";
 
@@ -26,7 +26,7 @@ public final class JetStreamScenarios {
 
 	private static final String ASYNC = "jetstream publish async (128 B, file)";
 
-	private JetStreamScenarios() {
+	private JetStreamPublishScenarios() {
 	}
 
 	public static List<Scenario> all() {
