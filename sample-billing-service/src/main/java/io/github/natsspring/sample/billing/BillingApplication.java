@@ -1,7 +1,10 @@
 package io.github.natsspring.sample.billing;
 
+import java.time.Clock;
+
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.annotation.Bean;
 
 /**
  * The billing service: invoices as commands, events and queries over NATS.
@@ -11,6 +14,11 @@ public class BillingApplication {
 
 	public static void main(String[] args) {
 		SpringApplication.run(BillingApplication.class, args);
+	}
+
+	@Bean
+	Clock clock() {
+		return Clock.systemUTC();
 	}
 
 }

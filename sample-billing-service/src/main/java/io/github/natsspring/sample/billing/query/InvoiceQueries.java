@@ -1,0 +1,47 @@
+package io.github.natsspring.sample.billing.query;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.stereotype.Component;
+
+import io.github.natsspring.kv.KeyValueTemplate;
+import io.github.natsspring.sample.billing.invoice.InvoiceNotFoundException;
+
+/**
+ * Answers queries from the read model the projection maintains ({@code INVOICE_VIEWS}). Queries see a change once
+ * its event was projected: eventually consistent, usually within milliseconds.
+ */
+@Component
+public class InvoiceQueries {
+
+	private final KeyValueTemplate views;
+
+	public InvoiceQueries(@Qualifier("INVOICE_VIEWS") KeyValueTemplate views) {
+		this.views = views;
+	}
+
+	public InvoiceView byId(String id) {
+		InvoiceView view = this.views.get(id, InvoiceView.class);
+		if (view == null) {
+			throw new InvoiceNotFoundException(id);
+		}
+		return view;
+	}
+
+	public List<InvoiceView> list(ListInvoices filter) {
+		ListInvoices criteria = (filter != null) ? filter : new ListInvoices(null, null);
+		return this.views.keys()
+			.stream()
+			.map((key) -> this.views.get(key, InvoiceView.class))
+			.filter(Objects::nonNull)
+			.filter((view) -> criteria.customerId() == null
+					|| criteria.customerId().equals(view.invoice().customerId()))
+			.filter((view) -> criteria.status() == null || criteria.status() == view.invoice().status())
+			.sorted(Comparator.comparing((InvoiceView view) -> view.invoice().createdAt()))
+			.toList();
+	}
+
+}

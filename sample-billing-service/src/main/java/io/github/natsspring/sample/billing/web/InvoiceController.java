@@ -1,0 +1,94 @@
+package io.github.natsspring.sample.billing.web;
+
+import java.util.List;
+
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import io.github.natsspring.core.NatsTemplate;
+import io.github.natsspring.sample.billing.command.CreateInvoice;
+import io.github.natsspring.sample.billing.command.PayInvoice;
+import io.github.natsspring.sample.billing.command.VoidInvoice;
+import io.github.natsspring.sample.billing.document.InvoiceDocuments;
+import io.github.natsspring.sample.billing.invoice.Invoice;
+import io.github.natsspring.sample.billing.invoice.InvoiceLine;
+import io.github.natsspring.sample.billing.invoice.InvoiceStatus;
+import io.github.natsspring.sample.billing.query.InvoiceView;
+import io.github.natsspring.sample.billing.query.ListInvoices;
+
+/**
+ * A small HTTP front door so a person can try the service with curl. Every call goes over NATS to the billing
+ * service, exactly as another service would call it.
+ *
+ * <pre>
+ * curl -X POST localhost:8080/invoices -H 'Content-Type: application/json' \
+ *   -d '{"invoiceId":"inv-1","customerId":"acme","lines":[{"description":"Support","quantity":2,"unitPriceCents":5000}]}'
+ * curl -X POST localhost:8080/invoices/inv-1/pay -H 'Content-Type: application/json' -d '{"amountCents":12000}'
+ * curl localhost:8080/invoices/inv-1
+ * </pre>
+ */
+@RestController
+@RequestMapping("/invoices")
+class InvoiceController {
+
+	private final NatsTemplate nats;
+
+	private final InvoiceDocuments documents;
+
+	InvoiceController(NatsTemplate nats, InvoiceDocuments documents) {
+		this.nats = nats;
+		this.documents = documents;
+	}
+
+	@PostMapping
+	Invoice create(@RequestBody CreateInvoiceBody body) {
+		return this.nats.request("billing.cmd.invoice.create",
+				new CreateInvoice(body.invoiceId(), body.customerId(), body.lines()), Invoice.class);
+	}
+
+	@PostMapping("/{id}/pay")
+	Invoice pay(@PathVariable String id, @RequestBody PayBody body) {
+		return this.nats.request("billing.cmd.invoice.pay", new PayInvoice(id, body.amountCents()), Invoice.class);
+	}
+
+	@PostMapping("/{id}/void")
+	Invoice voidInvoice(@PathVariable String id, @RequestBody VoidBody body) {
+		return this.nats.request("billing.cmd.invoice.void", new VoidInvoice(id, body.reason()), Invoice.class);
+	}
+
+	@GetMapping("/{id}")
+	InvoiceView get(@PathVariable String id) {
+		return this.nats.request("billing.qry.invoice.by_id", id, InvoiceView.class);
+	}
+
+	@GetMapping
+	List<InvoiceView> list(@RequestParam(required = false) String customerId,
+			@RequestParam(required = false) InvoiceStatus status) {
+		return this.nats.request("billing.qry.invoice.list", new ListInvoices(customerId, status),
+				new ParameterizedTypeReference<List<InvoiceView>>() {
+				});
+	}
+
+	@GetMapping(path = "/{id}/document", produces = MediaType.APPLICATION_JSON_VALUE)
+	ResponseEntity<byte[]> document(@PathVariable String id) {
+		return ResponseEntity.ok(this.documents.load(id));
+	}
+
+	record CreateInvoiceBody(String invoiceId, String customerId, List<InvoiceLine> lines) {
+	}
+
+	record PayBody(long amountCents) {
+	}
+
+	record VoidBody(String reason) {
+	}
+
+}
