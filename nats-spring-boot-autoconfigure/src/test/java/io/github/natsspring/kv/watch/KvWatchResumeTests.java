@@ -3,6 +3,8 @@ package io.github.natsspring.kv.watch;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 
 import io.nats.client.Connection;
@@ -29,7 +31,9 @@ import io.github.natsspring.autoconfigure.NatsAutoConfiguration;
 import io.github.natsspring.autoconfigure.NatsHealthContributorAutoConfiguration;
 import io.github.natsspring.autoconfigure.NatsKvWatchAutoConfiguration;
 import io.github.natsspring.autoconfigure.NatsListenerAutoConfiguration;
+import io.github.natsspring.connection.NatsConnectionManager;
 import io.github.natsspring.test.NatsServer;
+import io.github.natsspring.testsupport.TcpProxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -128,13 +132,18 @@ class KvWatchResumeTests {
 					kv.put("key." + i, Integer.toString(i));
 				}
 			}
+			SlowRecorder.reset();
 			this.runner.withUserConfiguration(SlowRecorder.class)
 				.withPropertyValues("nats.servers=" + server.url())
 				.run((context) -> {
 					SlowRecorder recorder = context.getBean(SlowRecorder.class);
-					await().atMost(Duration.ofSeconds(5)).until(() -> recorder.keys.size() >= 30);
+					// the handler holds the 31st key until the watcher is replacing its watch after the restart
+					assertThat(SlowRecorder.holding.await(10, TimeUnit.SECONDS)).isTrue();
 					assertThat(recorder.ready).isZero();
 					server.restart();
+					await().atMost(Duration.ofSeconds(10))
+						.until(() -> "RESUMING".equals(KvWatchTests.health(context, "slow").getDetails().get("state")));
+					SlowRecorder.release.countDown();
 					await().atMost(Duration.ofSeconds(20)).until(() -> recorder.ready == 1);
 					assertThat(recorder.keys).hasSize(300).doesNotHaveDuplicates();
 					assertThat(recorder.initial).containsOnly(true);
@@ -174,28 +183,30 @@ class KvWatchResumeTests {
 
 	@Test
 	void updatesMadeWhileDisconnectedArriveAfterTheReconnect() throws Exception {
-		try (NatsServer server = NatsServer.builder().build().start()) {
+		try (NatsServer server = NatsServer.builder().build().start(); TcpProxy proxy = new TcpProxy(server.port())) {
 			try (Connection writer = Nats.connect(server.url())) {
 				writer.keyValueManagement()
 					.create(KeyValueConfiguration.builder().name("EVENTS").storageType(StorageType.File).build());
 			}
-			// a long reconnect wait, so that the writes below happen while the application is disconnected
+			// the application reaches the server through a proxy, so the test decides how long it stays disconnected
 			this.runner.withUserConfiguration(UpdatesOnlyRevisionRecorder.class)
-				.withPropertyValues("nats.servers=" + server.url(), "nats.reconnect.wait=2s")
+				.withPropertyValues("nats.servers=" + proxy.url())
 				.run((context) -> {
 					UpdatesOnlyRevisionRecorder recorder = context.getBean(UpdatesOnlyRevisionRecorder.class);
-					io.github.natsspring.connection.NatsConnectionManager manager = context
-						.getBean(io.github.natsspring.connection.NatsConnectionManager.class);
-					// the application loses the server; meanwhile another client writes
-					server.stop();
+					NatsConnectionManager manager = context.getBean(NatsConnectionManager.class);
+					// the application loses the server, which restarts (forgetting the watch); meanwhile another
+					// client writes
+					proxy.cut();
 					await().atMost(Duration.ofSeconds(5)).until(() -> !manager.getState().isConnected());
-					server.start();
+					server.restart();
 					try (Connection writer = Nats.connect(server.url())) {
 						KeyValue kv = writer.keyValue("EVENTS");
 						kv.put("a", "1");
 						kv.put("b", "2");
 					}
 					assertThat(manager.getState().isConnected()).isFalse();
+					assertThat(recorder.values).isEmpty();
+					proxy.restore();
 					await().atMost(Duration.ofSeconds(10)).until(() -> recorder.values.size() >= 2);
 					assertThat(recorder.values).containsExactly("a=1", "b=2");
 				});
@@ -229,15 +240,27 @@ class KvWatchResumeTests {
 	@Configuration(proxyBeanMethods = false)
 	static class SlowRecorder {
 
+		static volatile CountDownLatch holding = new CountDownLatch(1);
+
+		static volatile CountDownLatch release = new CountDownLatch(1);
+
 		final List<String> keys = new CopyOnWriteArrayList<>();
 
 		final List<Boolean> initial = new CopyOnWriteArrayList<>();
 
 		volatile int ready;
 
+		static void reset() {
+			holding = new CountDownLatch(1);
+			release = new CountDownLatch(1);
+		}
+
 		@KvWatch(bucket = "BIG", id = "slow")
 		void on(@Header(KvHeaders.KEY) String key, @Header(KvHeaders.INITIAL) boolean initial) throws Exception {
-			Thread.sleep(3);
+			if (this.keys.size() == 30 && release.getCount() > 0) {
+				holding.countDown();
+				release.await(20, TimeUnit.SECONDS);
+			}
 			this.keys.add(key);
 			this.initial.add(initial);
 		}
