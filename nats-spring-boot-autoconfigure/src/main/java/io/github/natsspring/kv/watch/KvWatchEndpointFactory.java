@@ -21,7 +21,6 @@ import io.github.natsspring.listener.ListenerContext;
 import io.github.natsspring.listener.ListenerMethod;
 import io.github.natsspring.listener.NatsListenerEndpoint;
 import io.github.natsspring.listener.NatsListenerEndpointFactory;
-import io.github.natsspring.listener.ProvidedArgument;
 import io.github.natsspring.listener.ProvidedArgumentResolver;
 
 /**
@@ -93,7 +92,7 @@ public class KvWatchEndpointFactory implements NatsListenerEndpointFactory<KvWat
 				continue;
 			}
 			Class<?> type = parameter.getParameterType();
-			if (type.getName().startsWith("io.nats.client.") || type.isAnnotationPresent(ProvidedArgument.class)) {
+			if (ListenerContext.isBrokerType(type)) {
 				throw new IllegalStateException(where + " cannot receive a " + type.getName() + " (parameter " + i
 						+ "). Available by type: " + KeyValueEntry.class.getName() + ", "
 						+ KeyValueOperation.class.getName() + "; with @Header: KvHeaders.KEY, REVISION, OPERATION, "
