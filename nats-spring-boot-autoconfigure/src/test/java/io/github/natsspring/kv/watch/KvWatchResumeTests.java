@@ -289,7 +289,7 @@ class KvWatchResumeTests {
 
 		final List<String> values = new CopyOnWriteArrayList<>();
 
-		@KvWatch(bucket = "EVENTS", updatesOnly = true)
+		@KvWatch(bucket = "EVENTS", updatesOnly = "true")
 		void on(@Header(KvHeaders.KEY) String key, String value) {
 			this.values.add(key + "=" + value);
 		}
