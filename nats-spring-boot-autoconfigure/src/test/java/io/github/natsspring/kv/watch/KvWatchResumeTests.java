@@ -1,7 +1,13 @@
 package io.github.natsspring.kv.watch;
 
+import java.lang.reflect.Method;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -16,6 +22,8 @@ import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamState;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
@@ -213,6 +221,97 @@ class KvWatchResumeTests {
 		}
 	}
 
+	@Test
+	void aWatchWhoseConsumerCannotBeCreatedLeavesNothingBehind() throws Exception {
+		assertFailedWatchesLeaveNothingBehind("$JS.API.CONSUMER.CREATE.>");
+	}
+
+	@Test
+	void aWatchWhoseConsumerInfoFailsLeavesNothingBehind() throws Exception {
+		assertFailedWatchesLeaveNothingBehind("$JS.API.CONSUMER.INFO.>");
+	}
+
+	/**
+	 * Denies the application one JetStream API subject so that every attempt to create the watch fails at that
+	 * step (after a timeout), and checks that failed attempts leave no dispatcher and no subscription behind.
+	 */
+	private void assertFailedWatchesLeaveNothingBehind(String denied) throws Exception {
+		String users = "authorization { users: [ { user: admin, password: admin }, { user: app, password: app, "
+				+ "permissions: { publish: { deny: [\"" + denied + "\"] } } } ] }";
+		try (NatsServer server = NatsServer.builder().monitoring(true).config(users).build().start()) {
+			Options admin = new Options.Builder().server(server.url()).userInfo("admin", "admin").build();
+			try (Connection writer = Nats.connect(admin)) {
+				// empty: jnats asks for the consumer info only when no entry has ended the initial values
+				createMemoryBucket(writer, "LEAK");
+			}
+			this.runner.withUserConfiguration(LeakRecorder.class)
+				.withPropertyValues("nats.servers=" + server.url(), "nats.username=app", "nats.password=app",
+						"nats.connection-name=kv-leak", "nats.connection-timeout=500ms")
+				.run((context) -> {
+					KvWatchContainer container = (KvWatchContainer) context
+						.getBean(io.github.natsspring.listener.NatsListenerEndpointRegistry.class)
+						.getContainer("leak");
+					Connection connection = context.getBean(NatsConnectionManager.class).getConnection();
+					await().atMost(Duration.ofSeconds(15)).until(() -> container.getAttempts() >= 3);
+					int[] left = { dispatchers(connection), deliverySubscriptions(server, "kv-leak") };
+					System.out.println("after " + container.getAttempts() + " failed watch creations (" + denied
+							+ " denied): " + left[0] + " dispatcher(s), " + left[1] + " consumer subscription(s)");
+					// between two attempts: only the dispatcher jnats keeps for replies to requests, and no
+					// subscription for a consumer (the server handles the last unsubscribe asynchronously)
+					await().atMost(Duration.ofSeconds(2))
+						.untilAsserted(() -> assertThat(new int[] { dispatchers(connection),
+								deliverySubscriptions(server, "kv-leak") })
+							.as("dispatchers, consumer subscriptions")
+							.containsExactly(1, 0));
+					Health health = KvWatchTests.health(context, "leak");
+					assertThat(health.getDetails()).containsEntry("state", "RETRYING").containsKey("lastError");
+					assertThat(context.getBean(LeakRecorder.class).values).isEmpty();
+				});
+		}
+	}
+
+	private static KeyValue createMemoryBucket(Connection connection, String name) throws Exception {
+		connection.keyValueManagement()
+			.create(KeyValueConfiguration.builder().name(name).storageType(StorageType.Memory).build());
+		return connection.keyValue(name);
+	}
+
+	/** The dispatchers jnats holds for the connection. */
+	private static int dispatchers(Connection connection) throws Exception {
+		for (Class<?> type = connection.getClass(); type != null; type = type.getSuperclass()) {
+			for (Method method : type.getDeclaredMethods()) {
+				if (method.getName().equals("getDispatchers") && method.getParameterCount() == 0) {
+					method.setAccessible(true);
+					return ((Map<?, ?>) method.invoke(connection)).size();
+				}
+			}
+		}
+		throw new IllegalStateException("jnats has no getDispatchers() any more: " + connection.getClass());
+	}
+
+	/**
+	 * The subscriptions the server holds for the named connection on a plain inbox, the deliver subject of a
+	 * consumer (the connection's request inbox ends with a wildcard).
+	 */
+	private static int deliverySubscriptions(NatsServer server, String connectionName) throws Exception {
+		URI uri = URI.create("http://127.0.0.1:" + server.monitorPort() + "/connz?subs=1");
+		String body = HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString())
+			.body();
+		for (JsonNode connection : JsonMapper.builder().build().readTree(body).get("connections")) {
+			if (connectionName.equals(connection.path("name").asString())) {
+				int count = 0;
+				for (JsonNode subject : connection.path("subscriptions_list")) {
+					if (subject.asString().startsWith("_INBOX.") && !subject.asString().endsWith(".*")) {
+						count++;
+					}
+				}
+				return count;
+			}
+		}
+		throw new IllegalStateException("no connection named " + connectionName + " in " + body);
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	static class RevisionRecorder {
 
@@ -278,6 +377,18 @@ class KvWatchResumeTests {
 		final List<String> values = new CopyOnWriteArrayList<>();
 
 		@KvWatch(bucket = "LATE", id = "late")
+		void on(@Header(KvHeaders.KEY) String key, String value) {
+			this.values.add(key + "=" + value);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class LeakRecorder {
+
+		final List<String> values = new CopyOnWriteArrayList<>();
+
+		@KvWatch(bucket = "LEAK", id = "leak")
 		void on(@Header(KvHeaders.KEY) String key, String value) {
 			this.values.add(key + "=" + value);
 		}
