@@ -38,6 +38,10 @@ import io.github.natsspring.listener.ListenerMetrics;
  * their start revision when they start, so a resume also finds changes made while disconnected.</li>
  * <li>While the initial values are still being delivered a resume restarts the initial load and skips what was
  * handled already.</li>
+ * <li>Each (re)creation first reads the bucket's stream. A bucket created at another time than before, or with
+ * fewer revisions than already handled, is a new bucket (a memory bucket after a restart, a delete and create, a
+ * server that lost the end of its store): its revisions start at 1 again, so the watcher logs a warning, starts
+ * over and delivers the bucket's current values again.</li>
  * <li>A watch that cannot be created (bucket missing, JetStream not ready after a restart) is retried with backoff
  * until it works or the container stops; a failed attempt leaves nothing subscribed.</li>
  * </ul>
@@ -195,6 +199,12 @@ final class KvWatchContainer implements ListenerContainer, ConnectionListener {
 			StreamInfo stream = this.connection.jetStreamManagement()
 				.getStreamInfo(NatsKeyValueUtil.toStreamName(this.spec.bucket()));
 			KvWatchDelivery.Start start = this.delivery.plan(watchGeneration, stream);
+			if (start.recreated() != null) {
+				logger.warn(this.name + ": bucket '" + this.spec.bucket() + "' is not the one watched before ("
+						+ start.recreated() + "); it was created again, its revisions start over. "
+						+ (this.spec.updatesOnly() ? "Delivering all its changes from revision 1"
+								: "Delivering its current values again"));
+			}
 			KvWatchSubscription created = KvWatchSubscription.create(this.connection, this.spec.bucket(), stream,
 					this.spec.keys(), start.fromRevision(), this.spec.includeHistory(), this.spec.metaOnly(),
 					this.delivery.watcher(watchGeneration));

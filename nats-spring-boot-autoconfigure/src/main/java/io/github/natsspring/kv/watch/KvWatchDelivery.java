@@ -20,7 +20,7 @@ import io.github.natsspring.listener.ServiceError;
 /**
  * The delivery half of a KV watcher: hands the entries of the current watch to the handler one at a time, in
  * revision order, never one at or below the last revision handled, and keeps what the next watch starts from (the
- * last revision, whether the initial values are done).
+ * last revision, whether the initial values are done, which bucket it was).
  * <p>
  * Each watch has a generation; entries and signals of any other generation are dropped, so a replaced watch cannot
  * deliver. {@link #retire()} moves on to a new generation at once, without waiting for an entry being handled.
@@ -68,6 +68,8 @@ final class KvWatchDelivery {
 
 	private long initialCount;
 
+	private Instant bucketCreated;
+
 	KvWatchDelivery(String id, String name, KvWatchSpec spec, KvEntryHandler handler, ListenerMetrics metrics,
 			ReadyListener readyListener) {
 		this.id = id;
@@ -89,6 +91,7 @@ final class KvWatchDelivery {
 			this.initialDone = false;
 			this.initialCount = 0;
 			this.readyFired = false;
+			this.bucketCreated = null;
 		}
 		finally {
 			this.lock.unlock();
@@ -104,22 +107,40 @@ final class KvWatchDelivery {
 	}
 
 	/**
-	 * Works out where the watch of a generation starts, from the bucket's stream as just read.
+	 * Works out where the watch of a generation starts, from the bucket's stream as just read. A bucket that is not
+	 * the one seen before — created at another time, or with fewer revisions than already handled (a server that
+	 * lost the end of its store) — counts as a new bucket: the bookkeeping starts over and its current values (with
+	 * {@code updatesOnly}: all its revisions) are delivered again.
 	 * @param watchGeneration the generation from {@link #retire()}
 	 * @param stream the bucket's stream
 	 * @return where to start
 	 */
 	Start plan(int watchGeneration, StreamInfo stream) {
+		Instant created = stream.getCreateTime().toInstant();
 		long lastSequence = stream.getStreamState().getLastSequence();
 		this.lock.lock();
 		try {
+			String recreated = null;
+			if (this.bucketCreated != null
+					&& (!created.equals(this.bucketCreated) || lastSequence < this.lastRevision)) {
+				recreated = "created " + created + (created.equals(this.bucketCreated) ? "" : " (before: "
+						+ this.bucketCreated + ")") + ", last revision " + lastSequence + ", the watcher had seen "
+						+ this.lastRevision;
+				this.lastRevision = 0;
+				this.initialCount = 0;
+				if (!this.spec.updatesOnly()) {
+					this.initialDone = false;
+				}
+				this.handler.onBucketRecreated();
+			}
+			this.bucketCreated = created;
 			if (this.spec.updatesOnly() && !this.initialDone) {
 				// pin the start: everything after this revision is an update, also across a reconnect
 				this.lastRevision = Math.max(this.lastRevision, lastSequence);
 				this.initialDone = true;
 			}
 			boolean loading = !this.initialDone;
-			return new Start(loading ? 0 : this.lastRevision + 1, loading, this.lastRevision);
+			return new Start(loading ? 0 : this.lastRevision + 1, loading, this.lastRevision, recreated);
 		}
 		finally {
 			this.lock.unlock();
@@ -244,6 +265,9 @@ final class KvWatchDelivery {
 			this.initialDone = true;
 			this.handler.onInitialValuesDone();
 			if (this.readyFired) {
+				// the values of a recreated bucket: the watcher was ready before
+				logger.info(this.name + " delivered the " + this.initialCount + " current value(s) of bucket '"
+						+ this.spec.bucket() + "' again");
 				return;
 			}
 			ready = markReady();
@@ -307,8 +331,9 @@ final class KvWatchDelivery {
 	 * @param fromRevision the first revision to deliver, 0 for the current values
 	 * @param loading whether the initial values are (still) to be delivered
 	 * @param lastRevision the last revision handled; a reload skips everything up to it
+	 * @param recreated what tells that the bucket is a new one, {@code null} if it is not
 	 */
-	record Start(long fromRevision, boolean loading, long lastRevision) {
+	record Start(long fromRevision, boolean loading, long lastRevision, String recreated) {
 	}
 
 	private record Ready(long revision, long count) {

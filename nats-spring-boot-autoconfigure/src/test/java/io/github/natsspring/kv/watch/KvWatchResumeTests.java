@@ -222,6 +222,96 @@ class KvWatchResumeTests {
 	}
 
 	@Test
+	@Tag("compat")
+	void aMemoryBucketRecreatedAfterAServerRestartIsDeliveredAgain() throws Exception {
+		try (NatsServer server = NatsServer.builder().build().start()) {
+			try (Connection writer = Nats.connect(server.url())) {
+				KeyValue kv = createMemoryBucket(writer, "FLAGS");
+				kv.put("a", "1");
+				kv.put("b", "2");
+				kv.put("c", "3");
+			}
+			this.runner.withUserConfiguration(RecreatedBucketRecorder.class)
+				.withPropertyValues("nats.servers=" + server.url())
+				.run((context) -> {
+					RecreatedBucketRecorder recorder = context.getBean(RecreatedBucketRecorder.class);
+					KvView<String> view = context.getBean("flags", KvView.class);
+					NatsConnectionManager manager = context.getBean(NatsConnectionManager.class);
+					assertThat(view.asMap()).containsExactly(Map.entry("a", "1"), Map.entry("b", "2"),
+							Map.entry("c", "3"));
+					assertThat(recorder.all).containsExactly("a=1@1 initial", "b=2@2 initial", "c=3@3 initial");
+					try (Connection writer = Nats.connect(server.url())) {
+						writer.keyValue("FLAGS").put("a", "4");
+					}
+					await().atMost(Duration.ofSeconds(5)).until(() -> "4".equals(view.get("a")));
+
+					// the memory bucket is gone after the restart; it is created again (as the reconciler would)
+					// and its revisions start at 1, below what the watchers have seen
+					server.restart();
+					await().atMost(Duration.ofSeconds(10)).until(() -> manager.getState().isConnected());
+					try (Connection writer = Nats.connect(server.url())) {
+						KeyValue kv = createMemoryBucket(writer, "FLAGS");
+						kv.put("a", "10");
+						kv.put("d", "5");
+					}
+					await().atMost(Duration.ofSeconds(10))
+						.untilAsserted(() -> assertThat(view.asMap()).containsExactly(Map.entry("a", "10"),
+								Map.entry("d", "5")));
+					await().atMost(Duration.ofSeconds(5))
+						.untilAsserted(() -> assertThat(recorder.all).endsWith("a=10@1 initial", "d=5@2 initial"));
+					await().atMost(Duration.ofSeconds(5))
+						.untilAsserted(() -> assertThat(recorder.updates).containsExactly("a=4@4", "a=10@1", "d=5@2"));
+					try (Connection writer = Nats.connect(server.url())) {
+						writer.keyValue("FLAGS").put("e", "6");
+					}
+					await().atMost(Duration.ofSeconds(5)).until(() -> "6".equals(view.get("e")));
+					await().atMost(Duration.ofSeconds(5))
+						.untilAsserted(() -> assertThat(recorder.all).endsWith("e=6@3"));
+					assertThat(recorder.all).containsExactly("a=1@1 initial", "b=2@2 initial", "c=3@3 initial",
+							"a=4@4", "a=10@1 initial", "d=5@2 initial", "e=6@3");
+					assertThat(recorder.ready).containsOnly("all", "updates", "flags").hasSize(3);
+					Health health = KvWatchTests.health(context, "all");
+					assertThat(health.getStatus()).isEqualTo(Status.UP);
+					assertThat(health.getDetails()).containsEntry("state", "WATCHING").containsEntry("lastRevision", 3L);
+				});
+		}
+	}
+
+	@Test
+	void aBucketDeletedAndCreatedAgainWhileDisconnectedIsDeliveredAgain() throws Exception {
+		try (NatsServer server = NatsServer.builder().build().start(); TcpProxy proxy = new TcpProxy(server.port());
+				Connection writer = Nats.connect(server.url())) {
+			KeyValueConfiguration config = KeyValueConfiguration.builder()
+				.name("CFG")
+				.storageType(StorageType.File)
+				.build();
+			writer.keyValueManagement().create(config);
+			writer.keyValue("CFG").put("x", "1");
+			writer.keyValue("CFG").put("y", "2");
+			this.runner.withUserConfiguration(CfgView.class)
+				.withPropertyValues("nats.servers=" + proxy.url())
+				.run((context) -> {
+					KvView<String> view = context.getBean("cfg", KvView.class);
+					NatsConnectionManager manager = context.getBean(NatsConnectionManager.class);
+					assertThat(view.asMap()).containsExactly(Map.entry("x", "1"), Map.entry("y", "2"));
+					proxy.cut();
+					await().atMost(Duration.ofSeconds(5)).until(() -> !manager.getState().isConnected());
+					// more revisions than before: only the creation time tells that this is another bucket
+					writer.keyValueManagement().delete("CFG");
+					writer.keyValueManagement().create(config);
+					KeyValue kv = writer.keyValue("CFG");
+					kv.put("y", "20");
+					kv.put("z", "30");
+					kv.put("w", "40");
+					proxy.restore();
+					await().atMost(Duration.ofSeconds(10))
+						.untilAsserted(() -> assertThat(view.asMap()).containsExactly(Map.entry("w", "40"),
+								Map.entry("y", "20"), Map.entry("z", "30")));
+				});
+		}
+	}
+
+	@Test
 	void aWatchWhoseConsumerCannotBeCreatedLeavesNothingBehind() throws Exception {
 		assertFailedWatchesLeaveNothingBehind("$JS.API.CONSUMER.CREATE.>");
 	}
@@ -379,6 +469,48 @@ class KvWatchResumeTests {
 		@KvWatch(bucket = "LATE", id = "late")
 		void on(@Header(KvHeaders.KEY) String key, String value) {
 			this.values.add(key + "=" + value);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class RecreatedBucketRecorder {
+
+		final List<String> all = new CopyOnWriteArrayList<>();
+
+		final List<String> updates = new CopyOnWriteArrayList<>();
+
+		final List<String> ready = new CopyOnWriteArrayList<>();
+
+		@KvWatch(bucket = "FLAGS", id = "all")
+		void all(@Header(KvHeaders.KEY) String key, String value, @Header(KvHeaders.REVISION) long revision,
+				@Header(KvHeaders.INITIAL) boolean initial) {
+			this.all.add(key + "=" + value + "@" + revision + (initial ? " initial" : ""));
+		}
+
+		@KvWatch(bucket = "FLAGS", id = "updates", updatesOnly = "true")
+		void updates(@Header(KvHeaders.KEY) String key, String value, @Header(KvHeaders.REVISION) long revision) {
+			this.updates.add(key + "=" + value + "@" + revision);
+		}
+
+		@Bean
+		KvView<String> flags() {
+			return KvView.of("FLAGS", String.class);
+		}
+
+		@org.springframework.context.event.EventListener
+		void ready(KvWatchReadyEvent event) {
+			this.ready.add(event.getId());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class CfgView {
+
+		@Bean
+		KvView<String> cfg() {
+			return KvView.of("CFG", String.class);
 		}
 
 	}
