@@ -22,7 +22,8 @@ import io.github.natsspring.listener.ListenerAnnotation;
  * The watch survives reconnects and server restarts: it resumes after the last revision it saw, so no change is
  * missed and none is delivered twice. An exception thrown by the method is logged and the watch goes on. Once the
  * initial values are delivered a {@link io.github.natsspring.kv.watch.KvWatchReadyEvent} is published. Attributes
- * accept {@code ${...}} placeholders.
+ * accept {@code ${...}} placeholders, the options too ({@code updatesOnly = "${app.updates-only:false}"}): they must
+ * resolve to {@code true} or {@code false}, or be empty for the default.
  *
  * <pre>{@code
  * @KvWatch(bucket = "FLAGS", keys = "flags.>")
@@ -51,29 +52,33 @@ public @interface KvWatch {
 
 	/**
 	 * Whether to start with every stored revision of the matching keys (as far as the bucket's history keeps
-	 * them) instead of only the current value of each.
+	 * them) instead of only the current value of each: {@code "true"} or {@code "false"} (the default), or a
+	 * placeholder resolving to one.
 	 * @return whether to include history
 	 */
-	boolean includeHistory() default false;
+	String includeHistory() default "false";
 
 	/**
-	 * Whether to skip the current values and deliver only changes made after the watch started.
+	 * Whether to skip the current values and deliver only changes made after the watch started: {@code "true"} or
+	 * {@code "false"} (the default), or a placeholder resolving to one.
 	 * @return whether to deliver updates only
 	 */
-	boolean updatesOnly() default false;
+	String updatesOnly() default "false";
 
 	/**
-	 * Whether to leave out deletes and purges.
+	 * Whether to leave out deletes and purges: {@code "true"} or {@code "false"} (the default), or a placeholder
+	 * resolving to one.
 	 * @return whether to ignore deletes
 	 */
-	boolean ignoreDeletes() default false;
+	String ignoreDeletes() default "false";
 
 	/**
-	 * Whether to receive only the metadata of each entry (key, revision, operation, size), without the value. A
-	 * method watching with {@code metaOnly} cannot have a value parameter.
+	 * Whether to receive only the metadata of each entry (key, revision, operation, size), without the value:
+	 * {@code "true"} or {@code "false"} (the default), or a placeholder resolving to one. A method watching with
+	 * {@code metaOnly} cannot have a value parameter.
 	 * @return whether to fetch metadata only
 	 */
-	boolean metaOnly() default false;
+	String metaOnly() default "false";
 
 	/**
 	 * Id of the watcher (for logs, health and the ready event); defaults to {@code beanName.methodName}.
@@ -82,9 +87,10 @@ public @interface KvWatch {
 	String id() default "";
 
 	/**
-	 * Whether the watcher starts with the application.
+	 * Whether the watcher starts with the application: {@code "true"} (the default) or {@code "false"}, or a
+	 * placeholder resolving to one.
 	 * @return whether to start automatically
 	 */
-	boolean autoStartup() default true;
+	String autoStartup() default "true";
 
 }

@@ -185,7 +185,13 @@ public class ListenerContext {
 		}
 	}
 
-	private static boolean isBrokerType(Class<?> type) {
+	/**
+	 * Whether a parameter type is a broker object (a jnats type, or one marked {@link ProvidedArgument}) that only
+	 * the listener kinds providing it can serve.
+	 * @param type the parameter type
+	 * @return {@code true} for a broker type
+	 */
+	public static boolean isBrokerType(Class<?> type) {
 		return type.getName().startsWith("io.nats.client.") || type.isAnnotationPresent(ProvidedArgument.class);
 	}
 

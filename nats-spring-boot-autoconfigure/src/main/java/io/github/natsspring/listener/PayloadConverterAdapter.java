@@ -14,13 +14,14 @@ import io.github.natsspring.core.NatsMessageConverter;
 
 /**
  * Lets spring-messaging's payload resolution use the {@link NatsMessageConverter}, with the parameter's generic
- * type ({@code List<Invoice>}) as the target.
+ * type ({@code List<Invoice>}) as the target. The NATS headers come from the native message in the
+ * {@link NatsHeaders#NATIVE_MESSAGE} header; without one (a KV entry) the converter gets none.
  */
-final class PayloadConverterAdapter implements SmartMessageConverter {
+public final class PayloadConverterAdapter implements SmartMessageConverter {
 
 	private final NatsMessageConverter converter;
 
-	PayloadConverterAdapter(NatsMessageConverter converter) {
+	public PayloadConverterAdapter(NatsMessageConverter converter) {
 		this.converter = converter;
 	}
 

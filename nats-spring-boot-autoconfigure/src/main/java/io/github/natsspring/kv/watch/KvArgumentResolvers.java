@@ -1,7 +1,6 @@
 package io.github.natsspring.kv.watch;
 
 import java.lang.reflect.Method;
-import java.lang.reflect.Type;
 import java.util.Optional;
 
 import io.nats.client.api.KeyValueEntry;
@@ -9,12 +8,11 @@ import io.nats.client.api.KeyValueOperation;
 
 import org.springframework.core.MethodParameter;
 import org.springframework.messaging.Message;
-import org.springframework.messaging.MessageHeaders;
-import org.springframework.messaging.converter.SmartMessageConverter;
 import org.springframework.messaging.handler.annotation.support.PayloadMethodArgumentResolver;
 import org.springframework.validation.Validator;
 
 import io.github.natsspring.core.NatsMessageConverter;
+import io.github.natsspring.listener.PayloadConverterAdapter;
 import io.github.natsspring.listener.ProvidedArgumentResolver;
 
 /**
@@ -75,7 +73,7 @@ final class KvArgumentResolvers {
 			this.method = method;
 			this.index = index;
 			this.type = method.getParameterTypes()[index];
-			this.delegate = new PayloadMethodArgumentResolver(new ConverterAdapter(converter), validator);
+			this.delegate = new PayloadMethodArgumentResolver(new PayloadConverterAdapter(converter), validator);
 		}
 
 		@Override
@@ -102,44 +100,6 @@ final class KvArgumentResolvers {
 				return optional ? Optional.ofNullable(empty) : empty;
 			}
 			return this.delegate.resolveArgument(parameter, message);
-		}
-
-	}
-
-	/**
-	 * Lets spring-messaging's payload resolution read values with the {@link NatsMessageConverter}, with the
-	 * parameter's generic type as the target.
-	 */
-	private static final class ConverterAdapter implements SmartMessageConverter {
-
-		private final NatsMessageConverter converter;
-
-		ConverterAdapter(NatsMessageConverter converter) {
-			this.converter = converter;
-		}
-
-		@Override
-		public Object fromMessage(Message<?> message, Class<?> targetClass) {
-			return fromMessage(message, targetClass, null);
-		}
-
-		@Override
-		public Object fromMessage(Message<?> message, Class<?> targetClass, Object conversionHint) {
-			Type target = targetClass;
-			if (conversionHint instanceof MethodParameter parameter) {
-				target = parameter.nestedIfOptional().getNestedGenericParameterType();
-			}
-			return this.converter.fromPayload((byte[]) message.getPayload(), null, target);
-		}
-
-		@Override
-		public Message<?> toMessage(Object payload, MessageHeaders headers) {
-			throw new UnsupportedOperationException("KV watchers only read values");
-		}
-
-		@Override
-		public Message<?> toMessage(Object payload, MessageHeaders headers, Object conversionHint) {
-			throw new UnsupportedOperationException("KV watchers only read values");
 		}
 
 	}

@@ -19,9 +19,16 @@ interface KvEntryHandler {
 	void onEntry(KeyValueEntry entry, boolean initial) throws Exception;
 
 	/**
-	 * The initial values are delivered.
+	 * The initial values are delivered: once after the start, and again after the values of a recreated bucket.
 	 */
 	default void onInitialValuesDone() {
+	}
+
+	/**
+	 * The bucket was deleted and created again (or lost revisions): its revisions start over, and its current
+	 * values follow as initial values, then {@link #onInitialValuesDone()}.
+	 */
+	default void onBucketRecreated() {
 	}
 
 	/**

@@ -44,6 +44,8 @@ import io.github.natsspring.core.NatsMessageConverter;
  *
  * Values are read with the {@code NatsMessageConverter} ({@code String}, {@code byte[]} or JSON to the type). A
  * deleted or purged key disappears from the view; so does a key whose value cannot be converted (with a warning).
+ * When the bucket is created again (a memory bucket after a server restart), the view loads the new bucket's values
+ * and then drops the keys it no longer has.
  * The bucket, keys and prefix accept {@code ${...}} placeholders. Once the initial values are loaded
  * {@link #isReady()} turns true and a {@link KvWatchReadyEvent} with the bean name as id is published; starting
  * waits for that up to {@link Builder#awaitInitialValues(Duration)} (5 seconds by default).
@@ -272,7 +274,10 @@ public final class KvView<T> {
 	 */
 	private final class Updater implements KvEntryHandler {
 
-		/** Keys put during the initial load; keys the view had before that load and no longer exist go away. */
+		/**
+		 * Keys put during a load of the initial values; keys the view had before that load and no longer exist go
+		 * away when it ends.
+		 */
 		private final Set<String> loaded = new java.util.HashSet<>();
 
 		@Override
@@ -321,6 +326,12 @@ public final class KvView<T> {
 						+ "; the key is left out of the view: " + ex.getMessage());
 				return null;
 			}
+		}
+
+		@Override
+		public void onBucketRecreated() {
+			// what an interrupted load put came from the old bucket
+			this.loaded.clear();
 		}
 
 		@Override

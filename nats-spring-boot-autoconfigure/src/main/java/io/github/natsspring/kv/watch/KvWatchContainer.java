@@ -11,19 +11,13 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
 import io.nats.client.JetStreamApiException;
-import io.nats.client.KeyValue;
-import io.nats.client.api.KeyValueEntry;
-import io.nats.client.api.KeyValueOperation;
-import io.nats.client.api.KeyValueWatchOption;
-import io.nats.client.api.KeyValueWatcher;
-import io.nats.client.impl.NatsKeyValueWatchSubscription;
+import io.nats.client.api.StreamInfo;
+import io.nats.client.support.NatsKeyValueUtil;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -32,25 +26,45 @@ import org.springframework.context.ApplicationEventPublisher;
 import io.github.natsspring.connection.Redaction;
 import io.github.natsspring.listener.ListenerContainer;
 import io.github.natsspring.listener.ListenerMetrics;
-import io.github.natsspring.listener.ServiceError;
 
 /**
- * Runs one KV watcher. The watch is jnats' {@code KeyValue.watch} (an ordered push consumer); this container adds
- * what jnats leaves to the application:
+ * Runs one KV watcher: creates the watch (an ordered push consumer, see {@link KvWatchSubscription}), replaces it
+ * after every reconnect, retries a watch that cannot be created, and reports health. What the handler receives is
+ * decided by {@link KvWatchDelivery}: entries in revision order, none at or below the last revision handled.
  * <ul>
- * <li>It remembers the last revision handed to the handler and drops anything at or below it, so an entry is never
- * handled twice, whoever recreated the consumer.</li>
- * <li>After every reconnect it replaces the watch with one that starts right after that revision
+ * <li>After every reconnect the watch is replaced with one that starts right after the last revision handled
  * ({@code DeliverPolicy.ByStartSequence}). After a server restart the old ephemeral consumer is gone and jnats would
  * only notice after about 30 s of missing heartbeats; resuming at once closes that gap. Updates-only watches pin
  * their start revision when they start, so a resume also finds changes made while disconnected.</li>
  * <li>While the initial values are still being delivered a resume restarts the initial load and skips what was
  * handled already.</li>
+ * <li>Each (re)creation first reads the bucket's stream. A bucket created at another time than before, or with
+ * fewer revisions than already handled, is a new bucket (a memory bucket after a restart, a delete and create, a
+ * server that lost the end of its store): its revisions start at 1 again, so the watcher logs a warning, starts
+ * over and delivers the bucket's current values again.</li>
  * <li>A watch that cannot be created (bucket missing, JetStream not ready after a restart) is retried with backoff
- * until it works or the container stops.</li>
+ * until it works or the container stops; a failed attempt leaves nothing subscribed.</li>
  * </ul>
- * Entries are handled one at a time on the watch's dispatcher thread, in revision order; a failing handler is
- * logged and the watch goes on.
+ *
+ * <h2>States</h2>
+ * {@code STOPPED -start-> STARTING -watch created-> LOADING -initial values delivered-> WATCHING}. From any running
+ * state: connection lost {@code -> DISCONNECTED}, reconnected {@code -> RESUMING -> LOADING or WATCHING}; a failed
+ * creation {@code -> RETRYING -> ... }; stop {@code -> STOPPED}. Only {@code WATCHING} is stored for an installed
+ * watch: it reads as {@code LOADING} until the delivery has the initial values.
+ *
+ * <h2>Threads and locks</h2>
+ * Watches are created on the thread calling {@link #start}, then on the container's own scheduler thread (retries,
+ * resumes after a reconnect, scheduled off jnats' callback thread). Entries arrive on the watch's dispatcher
+ * thread. Three locks, always taken in this order, never the other way:
+ * <ol>
+ * <li>the container's monitor ({@code synchronized (this)}): start and stop, nothing else;</li>
+ * <li>{@code watchLock}: held while a watch is created or replaced, so there is one creation at a time;</li>
+ * <li>the delivery's lock (inside {@link KvWatchDelivery}): the bookkeeping, held while the handler runs.</li>
+ * </ol>
+ * Without a lock: the delivery's generation counter, which mutes the current watch at once (on a reconnect, before
+ * a new watch is planned, when stopping) even while an entry is being handled; and volatile flags: {@code accepting}
+ * (cleared first when stopping: no more creations, the current watch is closed) and {@code running} (the lifecycle
+ * state Spring sees).
  */
 final class KvWatchContainer implements ListenerContainer, ConnectionListener {
 
@@ -66,34 +80,13 @@ final class KvWatchContainer implements ListenerContainer, ConnectionListener {
 
 	private final KvWatchSpec spec;
 
-	private final KvEntryHandler handler;
-
-	private final ListenerMetrics metrics;
-
 	private final String name;
 
-	private final Object subscribeMonitor = new Object();
+	private final KvWatchDelivery delivery;
 
-	private final ReentrantLock deliveryLock = new ReentrantLock();
-
-	private final AtomicInteger generation = new AtomicInteger();
-
-	private final AtomicLong delivered = new AtomicLong();
-
-	private final AtomicLong failed = new AtomicLong();
-
-	private final AtomicLong duplicates = new AtomicLong();
+	private final Object watchLock = new Object();
 
 	private final AtomicLong resumes = new AtomicLong();
-
-	// guarded by deliveryLock for writes
-	private volatile long lastRevision;
-
-	private volatile boolean initialDone;
-
-	private volatile long initialCount;
-
-	private volatile boolean readyFired;
 
 	private volatile State state = State.STOPPED;
 
@@ -103,7 +96,7 @@ final class KvWatchContainer implements ListenerContainer, ConnectionListener {
 
 	private volatile Connection connection;
 
-	private volatile NatsKeyValueWatchSubscription subscription;
+	private volatile KvWatchSubscription subscription;
 
 	private volatile ScheduledExecutorService executor;
 
@@ -117,14 +110,12 @@ final class KvWatchContainer implements ListenerContainer, ConnectionListener {
 
 	private volatile Instant lastErrorTime;
 
-	private volatile Instant lastChangeTime;
-
 	KvWatchContainer(KvWatchEndpoint endpoint, ListenerMetrics metrics) {
 		this.endpoint = endpoint;
-		this.metrics = metrics;
 		this.spec = endpoint.spec();
-		this.handler = endpoint.handler();
 		this.name = "KV watcher '" + endpoint.id() + "'";
+		this.delivery = new KvWatchDelivery(endpoint.id(), this.name, this.spec, endpoint.handler(), metrics,
+				this::ready);
 	}
 
 	@Override
@@ -139,16 +130,7 @@ final class KvWatchContainer implements ListenerContainer, ConnectionListener {
 				return;
 			}
 			this.connection = connection;
-			this.deliveryLock.lock();
-			try {
-				this.lastRevision = 0;
-				this.initialDone = false;
-				this.initialCount = 0;
-				this.readyFired = false;
-			}
-			finally {
-				this.deliveryLock.unlock();
-			}
+			this.delivery.reset();
 			this.initialValues = new CountDownLatch(1);
 			this.subscription = null;
 			this.attempts = 0;
@@ -183,6 +165,8 @@ final class KvWatchContainer implements ListenerContainer, ConnectionListener {
 		}
 	}
 
+	// --- creating the watch --------------------------------------------------------------------------------------
+
 	/**
 	 * Creates the watch, or replaces it after a reconnect; on failure schedules a retry.
 	 * @return whether the watch was created
@@ -193,18 +177,14 @@ final class KvWatchContainer implements ListenerContainer, ConnectionListener {
 			this.attempts = 0;
 			return true;
 		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return false;
-		}
 		catch (Exception ex) {
 			onSubscribeFailure(ex);
 			return false;
 		}
 	}
 
-	private void subscribe() throws Exception {
-		synchronized (this.subscribeMonitor) {
+	private void subscribe() throws IOException, JetStreamApiException {
+		synchronized (this.watchLock) {
 			if (!this.accepting) {
 				return;
 			}
@@ -212,78 +192,52 @@ final class KvWatchContainer implements ListenerContainer, ConnectionListener {
 			if (resume) {
 				this.state = State.RESUMING;
 			}
-			KeyValue kv = this.connection.keyValue(this.spec.bucket());
-			long baseline = -1;
-			if (this.spec.updatesOnly() && !this.initialDone) {
-				// pin the start: everything after this revision is an update, also across a reconnect
-				baseline = kv.getStatus().getBackingStreamInfo().getStreamState().getLastSequence();
+			// the old watch delivers nothing from here on, so the last revision is final once the entry being
+			// handled, if any, is done
+			int watchGeneration = this.delivery.retire();
+			// also tells whether JetStream answers before anything is subscribed
+			StreamInfo stream = this.connection.jetStreamManagement()
+				.getStreamInfo(NatsKeyValueUtil.toStreamName(this.spec.bucket()));
+			KvWatchDelivery.Start start = this.delivery.plan(watchGeneration, stream);
+			if (start.recreated() != null) {
+				logger.warn(this.name + ": bucket '" + this.spec.bucket() + "' is not the one watched before ("
+						+ start.recreated() + "); it was created again, its revisions start over. "
+						+ (this.spec.updatesOnly() ? "Delivering all its changes from revision 1"
+								: "Delivering its current values again"));
 			}
-			int watchGeneration = this.generation.incrementAndGet();
-			long from;
-			long seen;
-			boolean loading;
-			this.deliveryLock.lock();
-			try {
-				// entries of older watches are dropped from here on (generation), so lastRevision is final for them
-				if (baseline >= 0) {
-					this.lastRevision = Math.max(this.lastRevision, baseline);
-					this.initialDone = true;
-				}
-				loading = !this.initialDone;
-				seen = this.lastRevision;
-				from = loading ? 0 : seen + 1;
-			}
-			finally {
-				this.deliveryLock.unlock();
-			}
-			KeyValueWatcher watcher = new GenerationWatcher(watchGeneration);
-			NatsKeyValueWatchSubscription created = (from > 0)
-					? kv.watch(this.spec.keys(), watcher, from, watchOptions(false))
-					: kv.watch(this.spec.keys(), watcher, watchOptions(true));
-			NatsKeyValueWatchSubscription previous = this.subscription;
+			KvWatchSubscription created = KvWatchSubscription.create(this.connection, this.spec.bucket(), stream,
+					this.spec.keys(), start.fromRevision(), this.spec.includeHistory(), this.spec.metaOnly(),
+					this.delivery.watcher(watchGeneration));
+			KvWatchSubscription previous = this.subscription;
 			this.subscription = created;
-			unsubscribeQuietly(previous);
+			close(previous);
 			if (!this.accepting) {
 				// stopped meanwhile
-				unsubscribeQuietly(created);
+				close(created);
 				return;
 			}
-			boolean done;
-			this.deliveryLock.lock();
-			try {
-				// under the lock: the end of the initial values may have been signalled meanwhile
-				done = this.initialDone;
-				this.state = done ? State.WATCHING : State.LOADING;
-			}
-			finally {
-				this.deliveryLock.unlock();
-			}
-			if (done) {
-				fireReady(watchGeneration);
-			}
+			this.state = State.WATCHING;
+			this.delivery.watchCreated(watchGeneration);
 			if (resume) {
 				this.resumes.incrementAndGet();
-				logger.info(this.name + " resumed on bucket '" + this.spec.bucket() + "' "
-						+ (loading ? "reloading the initial values, skipping revisions up to " + seen
-								: "from revision " + from));
+				String how;
+				if (!start.loading()) {
+					how = "from revision " + start.fromRevision();
+				}
+				else if (start.lastRevision() > 0) {
+					how = "reloading the initial values, skipping revisions up to " + start.lastRevision();
+				}
+				else {
+					how = "loading the initial values";
+				}
+				logger.info(this.name + " resumed on bucket '" + this.spec.bucket() + "' " + how);
 			}
 			else {
 				logger.info(this.name + " watches bucket '" + this.spec.bucket() + "' keys " + this.spec.keys()
 						+ (this.spec.options().isEmpty() ? "" : " " + this.spec.options())
-						+ ((from > 0) ? " from revision " + from : ""));
+						+ ((start.fromRevision() > 0) ? " from revision " + start.fromRevision() : ""));
 			}
 		}
-	}
-
-	private KeyValueWatchOption[] watchOptions(boolean initial) {
-		// deletes are filtered here, not by jnats, so that their revisions still count as seen
-		if (initial && this.spec.includeHistory()) {
-			return this.spec.metaOnly()
-					? new KeyValueWatchOption[] { KeyValueWatchOption.INCLUDE_HISTORY, KeyValueWatchOption.META_ONLY }
-					: new KeyValueWatchOption[] { KeyValueWatchOption.INCLUDE_HISTORY };
-		}
-		return this.spec.metaOnly() ? new KeyValueWatchOption[] { KeyValueWatchOption.META_ONLY }
-				: new KeyValueWatchOption[0];
 	}
 
 	private void onSubscribeFailure(Exception ex) {
@@ -340,100 +294,11 @@ final class KvWatchContainer implements ListenerContainer, ConnectionListener {
 		return Redaction.redact(message);
 	}
 
-	// --- delivery ------------------------------------------------------------------------------------------------
-
-	private void onEntry(int watchGeneration, KeyValueEntry entry) {
-		this.deliveryLock.lock();
+	/**
+	 * The delivery has the initial values, once per start: tells the handler's listeners.
+	 */
+	private void ready(long revision, long count) {
 		try {
-			if (watchGeneration != this.generation.get() || !this.accepting) {
-				return;
-			}
-			long revision = entry.getRevision();
-			if (revision <= this.lastRevision) {
-				this.duplicates.incrementAndGet();
-				return;
-			}
-			this.lastRevision = revision;
-			this.lastChangeTime = Instant.now();
-			if (this.spec.ignoreDeletes() && entry.getOperation() != KeyValueOperation.PUT) {
-				return;
-			}
-			boolean initial = !this.initialDone;
-			if (initial) {
-				this.initialCount++;
-			}
-			long start = System.nanoTime();
-			try {
-				this.handler.onEntry(entry, initial);
-				this.delivered.incrementAndGet();
-				this.metrics.record(this.endpoint.id(), "kv", "success", System.nanoTime() - start);
-			}
-			catch (Throwable ex) {
-				if (ex instanceof VirtualMachineError fatal) {
-					throw fatal;
-				}
-				this.failed.incrementAndGet();
-				this.metrics.record(this.endpoint.id(), "kv", "failure", System.nanoTime() - start);
-				String what = this.name + " failed on key '" + entry.getKey() + "' revision " + revision + " ("
-						+ entry.getOperation() + "); the watch goes on";
-				Throwable cause = ServiceError.unwrap(ex);
-				if (ServiceError.isPermanent(cause)) {
-					// the value cannot be read or is invalid: the stack trace would not help
-					logger.warn(what + ": " + firstLine(cause.getMessage()));
-				}
-				else {
-					logger.error(what, cause);
-				}
-			}
-		}
-		finally {
-			this.deliveryLock.unlock();
-		}
-	}
-
-	private static String firstLine(String message) {
-		if (message == null) {
-			return "the value could not be read";
-		}
-		int newline = message.indexOf('\n');
-		return (newline >= 0) ? message.substring(0, newline) : message;
-	}
-
-	private void onEndOfData(int watchGeneration) {
-		this.deliveryLock.lock();
-		try {
-			if (watchGeneration != this.generation.get() || !this.accepting || this.initialDone) {
-				return;
-			}
-			this.initialDone = true;
-			this.state = State.WATCHING;
-		}
-		finally {
-			this.deliveryLock.unlock();
-		}
-		fireReady(watchGeneration);
-	}
-
-	private void fireReady(int watchGeneration) {
-		long revision;
-		long count;
-		this.deliveryLock.lock();
-		try {
-			if (this.readyFired || watchGeneration != this.generation.get()) {
-				return;
-			}
-			this.readyFired = true;
-			revision = this.lastRevision;
-			count = this.initialCount;
-		}
-		finally {
-			this.deliveryLock.unlock();
-		}
-		if (logger.isDebugEnabled()) {
-			logger.debug(this.name + " delivered " + count + " initial value(s) up to revision " + revision);
-		}
-		try {
-			this.handler.onInitialValuesDone();
 			ApplicationEventPublisher publisher = this.endpoint.eventPublisher();
 			if (publisher != null) {
 				try {
@@ -459,8 +324,10 @@ final class KvWatchContainer implements ListenerContainer, ConnectionListener {
 			return;
 		}
 		switch (type) {
-			case DISCONNECTED -> this.state = State.DISCONNECTED;
+			case DISCONNECTED, CLOSED -> this.state = State.DISCONNECTED;
 			case RECONNECTED -> {
+				// the watch is replaced: it delivers nothing more from now on
+				this.delivery.retire();
 				this.state = State.RESUMING;
 				// off the connection's callback thread: resuming makes JetStream API requests
 				schedule(() -> {
@@ -469,7 +336,6 @@ final class KvWatchContainer implements ListenerContainer, ConnectionListener {
 					}
 				}, 0);
 			}
-			case CLOSED -> this.state = State.DISCONNECTED;
 			default -> {
 			}
 		}
@@ -483,6 +349,7 @@ final class KvWatchContainer implements ListenerContainer, ConnectionListener {
 			return;
 		}
 		this.accepting = false;
+		this.delivery.retire();
 		Connection current = this.connection;
 		if (current != null) {
 			try {
@@ -496,7 +363,7 @@ final class KvWatchContainer implements ListenerContainer, ConnectionListener {
 		if (pending != null) {
 			pending.cancel(false);
 		}
-		unsubscribeQuietly(this.subscription);
+		close(this.subscription);
 	}
 
 	@Override
@@ -512,10 +379,7 @@ final class KvWatchContainer implements ListenerContainer, ConnectionListener {
 			this.running = false;
 			try {
 				// waits for the entry being handled, if any
-				if (this.deliveryLock.tryLock(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-					this.deliveryLock.unlock();
-				}
-				else {
+				if (!this.delivery.awaitIdle(timeout)) {
 					logger.warn(this.name + " was still handling an entry after the shutdown timeout of " + timeout);
 				}
 			}
@@ -529,19 +393,13 @@ final class KvWatchContainer implements ListenerContainer, ConnectionListener {
 			this.executor = null;
 			this.subscription = null;
 			this.state = State.STOPPED;
-			this.handler.onStop();
+			this.endpoint.handler().onStop();
 		}
 	}
 
-	private static void unsubscribeQuietly(NatsKeyValueWatchSubscription sub) {
-		if (sub == null) {
-			return;
-		}
-		try {
-			sub.unsubscribe();
-		}
-		catch (RuntimeException ex) {
-			// connection closed or already unsubscribed
+	private static void close(KvWatchSubscription subscription) {
+		if (subscription != null) {
+			subscription.close();
 		}
 	}
 
@@ -554,7 +412,7 @@ final class KvWatchContainer implements ListenerContainer, ConnectionListener {
 
 	@Override
 	public boolean isHealthy() {
-		State current = this.state;
+		State current = getState();
 		return this.running
 				&& (current == State.LOADING || current == State.WATCHING || current == State.RESUMING);
 	}
@@ -564,11 +422,20 @@ final class KvWatchContainer implements ListenerContainer, ConnectionListener {
 	 * @return the revision, 0 before the first
 	 */
 	long getLastRevision() {
-		return this.lastRevision;
+		return this.delivery.getLastRevision();
 	}
 
 	State getState() {
-		return this.state;
+		State current = this.state;
+		return (current == State.WATCHING && !this.delivery.isInitialDone()) ? State.LOADING : current;
+	}
+
+	/**
+	 * Failed attempts to create the watch since it last worked.
+	 * @return the number of attempts
+	 */
+	int getAttempts() {
+		return this.attempts;
 	}
 
 	@Override
@@ -580,14 +447,14 @@ final class KvWatchContainer implements ListenerContainer, ConnectionListener {
 		if (!this.spec.options().isEmpty()) {
 			details.put("options", this.spec.options());
 		}
-		details.put("state", this.state.name());
-		details.put("lastRevision", this.lastRevision);
-		details.put("initialValuesDone", this.initialDone);
-		details.put("delivered", this.delivered.get());
-		details.put("failed", this.failed.get());
-		details.put("duplicatesSkipped", this.duplicates.get());
+		details.put("state", getState().name());
+		details.put("lastRevision", this.delivery.getLastRevision());
+		details.put("initialValuesDone", this.delivery.isInitialDone());
+		details.put("delivered", this.delivery.getDelivered());
+		details.put("failed", this.delivery.getFailed());
+		details.put("duplicatesSkipped", this.delivery.getDuplicates());
 		details.put("resumes", this.resumes.get());
-		Instant lastChange = this.lastChangeTime;
+		Instant lastChange = this.delivery.getLastChangeTime();
 		if (lastChange != null) {
 			details.put("lastChange", lastChange.toString());
 		}
@@ -595,13 +462,13 @@ final class KvWatchContainer implements ListenerContainer, ConnectionListener {
 			details.put("lastError", this.lastError);
 			details.put("lastErrorTime", String.valueOf(this.lastErrorTime));
 		}
-		details.putAll(this.handler.describe());
+		details.putAll(this.endpoint.handler().describe());
 		return details;
 	}
 
 	@Override
 	public String toString() {
-		return "KvWatchContainer[" + this.endpoint.id() + ", " + this.spec + ", " + this.state + "]";
+		return "KvWatchContainer[" + this.endpoint.id() + ", " + this.spec + ", " + getState() + "]";
 	}
 
 	/**
@@ -623,29 +490,6 @@ final class KvWatchContainer implements ListenerContainer, ConnectionListener {
 		RESUMING,
 		/** The watch could not be created; retrying with backoff. */
 		RETRYING
-
-	}
-
-	/**
-	 * Passes one watch's entries on, tagged with the watch's generation so that a replaced watch cannot deliver.
-	 */
-	private final class GenerationWatcher implements KeyValueWatcher {
-
-		private final int watchGeneration;
-
-		GenerationWatcher(int watchGeneration) {
-			this.watchGeneration = watchGeneration;
-		}
-
-		@Override
-		public void watch(KeyValueEntry entry) {
-			onEntry(this.watchGeneration, entry);
-		}
-
-		@Override
-		public void endOfData() {
-			onEndOfData(this.watchGeneration);
-		}
 
 	}
 

@@ -21,7 +21,6 @@ import io.github.natsspring.listener.ListenerContext;
 import io.github.natsspring.listener.ListenerMethod;
 import io.github.natsspring.listener.NatsListenerEndpoint;
 import io.github.natsspring.listener.NatsListenerEndpointFactory;
-import io.github.natsspring.listener.ProvidedArgument;
 import io.github.natsspring.listener.ProvidedArgumentResolver;
 
 /**
@@ -49,10 +48,15 @@ public class KvWatchEndpointFactory implements NatsListenerEndpointFactory<KvWat
 			ListenerContext context) {
 		String where = ANNOTATION + " on " + ListenerContext.describe(method);
 		KvWatchSpec spec;
+		boolean autoStartup;
 		try {
 			spec = KvWatchSpec.of(context.resolve(annotation.bucket()),
-					Arrays.stream(annotation.keys()).map(context::resolve).toList(), annotation.includeHistory(),
-					annotation.updatesOnly(), annotation.ignoreDeletes(), annotation.metaOnly());
+					Arrays.stream(annotation.keys()).map(context::resolve).toList(),
+					resolveBoolean(context, annotation.includeHistory(), false, "includeHistory"),
+					resolveBoolean(context, annotation.updatesOnly(), false, "updatesOnly"),
+					resolveBoolean(context, annotation.ignoreDeletes(), false, "ignoreDeletes"),
+					resolveBoolean(context, annotation.metaOnly(), false, "metaOnly"));
+			autoStartup = resolveBoolean(context, annotation.autoStartup(), true, "autoStartup");
 		}
 		catch (IllegalArgumentException ex) {
 			throw new IllegalStateException(where + ": " + ex.getMessage(), ex);
@@ -71,8 +75,29 @@ public class KvWatchEndpointFactory implements NatsListenerEndpointFactory<KvWat
 			id = beanName + "." + method.getName();
 		}
 		String description = ANNOTATION + "(" + spec + ") " + listenerMethod.getDescription();
-		return new KvWatchEndpoint(id, spec, new KvWatchMethodHandler(listenerMethod), description,
-				annotation.autoStartup(), this.eventPublisher, Duration.ZERO);
+		return new KvWatchEndpoint(id, spec, new KvWatchMethodHandler(listenerMethod), description, autoStartup,
+				this.eventPublisher, Duration.ZERO);
+	}
+
+	/**
+	 * Resolves an option given as a string, such as {@code updatesOnly = "${app.updates-only:false}"}.
+	 * @throws IllegalArgumentException if it resolves to something other than true, false or nothing
+	 */
+	private static boolean resolveBoolean(ListenerContext context, String value, boolean defaultValue,
+			String attribute) {
+		String resolved = context.resolve(value);
+		if (!StringUtils.hasText(resolved)) {
+			return defaultValue;
+		}
+		String trimmed = resolved.trim();
+		if (trimmed.equalsIgnoreCase("true")) {
+			return true;
+		}
+		if (trimmed.equalsIgnoreCase("false")) {
+			return false;
+		}
+		throw new IllegalArgumentException(attribute + " must be true or false, got '" + resolved + "'"
+				+ (resolved.equals(value) ? "" : " from '" + value + "'"));
 	}
 
 	/**
@@ -93,7 +118,7 @@ public class KvWatchEndpointFactory implements NatsListenerEndpointFactory<KvWat
 				continue;
 			}
 			Class<?> type = parameter.getParameterType();
-			if (type.getName().startsWith("io.nats.client.") || type.isAnnotationPresent(ProvidedArgument.class)) {
+			if (ListenerContext.isBrokerType(type)) {
 				throw new IllegalStateException(where + " cannot receive a " + type.getName() + " (parameter " + i
 						+ "). Available by type: " + KeyValueEntry.class.getName() + ", "
 						+ KeyValueOperation.class.getName() + "; with @Header: KvHeaders.KEY, REVISION, OPERATION, "

@@ -61,6 +61,39 @@ class KvWatchDeclarationTests {
 	}
 
 	@Test
+	void optionsResolvePlaceholdersToBooleans() {
+		this.runner.withUserConfiguration(PlaceholderOptions.class)
+			.withPropertyValues("app.history=true", "app.deletes=TRUE", "app.meta=false", "app.start=false")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				NatsListenerEndpointRegistry registry = context.getBean(NatsListenerEndpointRegistry.class);
+				assertThat(registry.getContainer("options").describe())
+					.containsEntry("options", java.util.List.of("includeHistory", "ignoreDeletes"));
+				assertThat(registry.getContainer("updates").describe())
+					.containsEntry("options", java.util.List.of("updatesOnly"));
+				// autoStartup = "${app.start}" is false: the registry does not start it
+				assertThat(registry.isExpectedToRun("options")).isFalse();
+				assertThat(registry.isExpectedToRun("updates")).isTrue();
+			});
+	}
+
+	@Test
+	void optionThatIsNotABooleanFails() {
+		this.runner.withUserConfiguration(NotABoolean.class).withPropertyValues("app.updates-only=yes").run((context) -> {
+			assertThat(context).hasFailed();
+			String description = FailureAnalyzers.analyze(context.getStartupFailure()).getDescription();
+			assertThat(description).contains("NotABoolean.on(KeyValueEntry)")
+				.contains("updatesOnly must be true or false, got 'yes' from '${app.updates-only}'");
+		});
+		this.runner.withUserConfiguration(NotABooleanAutoStartup.class).run((context) -> {
+			assertThat(context).hasFailed();
+			String description = FailureAnalyzers.analyze(context.getStartupFailure()).getDescription();
+			assertThat(description).contains("NotABooleanAutoStartup.on(KeyValueEntry)")
+				.contains("autoStartup must be true or false, got 'on'");
+		});
+	}
+
+	@Test
 	void twoValueParametersFail() {
 		assertStartupFails(TwoValues.class, "TwoValues.on(String, String)", "more than one value parameter");
 	}
@@ -128,13 +161,45 @@ class KvWatchDeclarationTests {
 				@Header(KvHeaders.BUCKET) String bucket) {
 		}
 
-		@KvWatch(bucket = "CONFIG", includeHistory = true, ignoreDeletes = true)
+		@KvWatch(bucket = "CONFIG", includeHistory = "true", ignoreDeletes = "true")
 		void everything(Optional<String> value) {
 		}
 
 		@Bean
 		KvView<Flag> flags() {
 			return KvView.builder("${app.bucket}", Flag.class).prefix("flags").build();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class PlaceholderOptions {
+
+		@KvWatch(bucket = "CONFIG", id = "options", includeHistory = "${app.history}", ignoreDeletes = " ${app.deletes} ",
+				metaOnly = "${app.meta}", autoStartup = "${app.start}")
+		void on(KeyValueEntry entry) {
+		}
+
+		@KvWatch(bucket = "CONFIG", id = "updates", updatesOnly = "${app.updates:true}", includeHistory = "")
+		void updates(KeyValueEntry entry) {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class NotABoolean {
+
+		@KvWatch(bucket = "CONFIG", updatesOnly = "${app.updates-only}")
+		void on(KeyValueEntry entry) {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class NotABooleanAutoStartup {
+
+		@KvWatch(bucket = "CONFIG", autoStartup = "on")
+		void on(KeyValueEntry entry) {
 		}
 
 	}
@@ -169,7 +234,7 @@ class KvWatchDeclarationTests {
 	@Configuration(proxyBeanMethods = false)
 	static class MetaOnlyWithValue {
 
-		@KvWatch(bucket = "CONFIG", metaOnly = true)
+		@KvWatch(bucket = "CONFIG", metaOnly = "true")
 		void on(String value) {
 		}
 
@@ -196,7 +261,7 @@ class KvWatchDeclarationTests {
 	@Configuration(proxyBeanMethods = false)
 	static class HistoryAndUpdatesOnly {
 
-		@KvWatch(bucket = "CONFIG", includeHistory = true, updatesOnly = true)
+		@KvWatch(bucket = "CONFIG", includeHistory = "true", updatesOnly = "true")
 		void on(KeyValueEntry entry) {
 		}
 

@@ -415,7 +415,7 @@ class KvWatchTests {
 
 		final List<KvWatchReadyEvent> ready = new CopyOnWriteArrayList<>();
 
-		@KvWatch(bucket = "${test.bucket}", updatesOnly = true, id = "updates")
+		@KvWatch(bucket = "${test.bucket}", updatesOnly = "true", id = "updates")
 		void on(@Header(KvHeaders.KEY) String key, String value, @Header(KvHeaders.REVISION) long revision) {
 			this.seen.add(key + "=" + value + "@" + revision);
 		}
@@ -443,19 +443,19 @@ class KvWatchTests {
 			this.ready.incrementAndGet();
 		}
 
-		@KvWatch(bucket = "${test.bucket}", includeHistory = true)
+		@KvWatch(bucket = "${test.bucket}", includeHistory = "true")
 		void history(KeyValueEntry entry) {
 			this.history.add(entry.getKey() + "="
 					+ ((entry.getOperation() == KeyValueOperation.PUT) ? entry.getValueAsString() : entry.getOperation())
 					+ "@" + entry.getRevision());
 		}
 
-		@KvWatch(bucket = "${test.bucket}", ignoreDeletes = true)
+		@KvWatch(bucket = "${test.bucket}", ignoreDeletes = "true")
 		void noDeletes(@Header(KvHeaders.KEY) String key, byte[] value, @Header(KvHeaders.REVISION) long revision) {
 			this.noDeletes.add(key + "=" + new String(value, StandardCharsets.UTF_8) + "@" + revision);
 		}
 
-		@KvWatch(bucket = "${test.bucket}", metaOnly = true)
+		@KvWatch(bucket = "${test.bucket}", metaOnly = "true")
 		void meta(KeyValueEntry entry, KeyValueOperation operation) {
 			this.meta.add(entry.getKey() + ":" + operation + "@" + entry.getRevision() + ":" + entry.getDataLen());
 		}
