@@ -123,7 +123,8 @@ public class ListenerContext {
 		return switch (resolved.trim().toLowerCase(java.util.Locale.ROOT)) {
 			case "true" -> true;
 			case "false" -> false;
-			default -> throw new IllegalStateException(what + " must be true or false, got '" + resolved + "'");
+			default -> throw new IllegalStateException(what + " must be true or false, got '" + resolved + "'"
+					+ (resolved.equals(value) ? "" : " from '" + value + "'"));
 		};
 	}
 

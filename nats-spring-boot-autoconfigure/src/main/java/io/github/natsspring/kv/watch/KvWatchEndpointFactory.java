@@ -52,11 +52,11 @@ public class KvWatchEndpointFactory implements NatsListenerEndpointFactory<KvWat
 		try {
 			spec = KvWatchSpec.of(context.resolve(annotation.bucket()),
 					Arrays.stream(annotation.keys()).map(context::resolve).toList(),
-					resolveBoolean(context, annotation.includeHistory(), false, "includeHistory"),
-					resolveBoolean(context, annotation.updatesOnly(), false, "updatesOnly"),
-					resolveBoolean(context, annotation.ignoreDeletes(), false, "ignoreDeletes"),
-					resolveBoolean(context, annotation.metaOnly(), false, "metaOnly"));
-			autoStartup = resolveBoolean(context, annotation.autoStartup(), true, "autoStartup");
+					context.resolveBoolean(annotation.includeHistory(), false, where + ": includeHistory"),
+					context.resolveBoolean(annotation.updatesOnly(), false, where + ": updatesOnly"),
+					context.resolveBoolean(annotation.ignoreDeletes(), false, where + ": ignoreDeletes"),
+					context.resolveBoolean(annotation.metaOnly(), false, where + ": metaOnly"));
+			autoStartup = context.resolveBoolean(annotation.autoStartup(), true, where + ": autoStartup");
 		}
 		catch (IllegalArgumentException ex) {
 			throw new IllegalStateException(where + ": " + ex.getMessage(), ex);
@@ -77,27 +77,6 @@ public class KvWatchEndpointFactory implements NatsListenerEndpointFactory<KvWat
 		String description = ANNOTATION + "(" + spec + ") " + listenerMethod.getDescription();
 		return new KvWatchEndpoint(id, spec, new KvWatchMethodHandler(listenerMethod), description, autoStartup,
 				this.eventPublisher, Duration.ZERO);
-	}
-
-	/**
-	 * Resolves an option given as a string, such as {@code updatesOnly = "${app.updates-only:false}"}.
-	 * @throws IllegalArgumentException if it resolves to something other than true, false or nothing
-	 */
-	private static boolean resolveBoolean(ListenerContext context, String value, boolean defaultValue,
-			String attribute) {
-		String resolved = context.resolve(value);
-		if (!StringUtils.hasText(resolved)) {
-			return defaultValue;
-		}
-		String trimmed = resolved.trim();
-		if (trimmed.equalsIgnoreCase("true")) {
-			return true;
-		}
-		if (trimmed.equalsIgnoreCase("false")) {
-			return false;
-		}
-		throw new IllegalArgumentException(attribute + " must be true or false, got '" + resolved + "'"
-				+ (resolved.equals(value) ? "" : " from '" + value + "'"));
 	}
 
 	/**

@@ -26,7 +26,7 @@ class FlagsConfiguration {
 	}
 
 	/** Every flag change, in order, for the log. */
-	@KvWatch(bucket = "BILLING_FLAGS", updatesOnly = true, id = "flag-changes")
+	@KvWatch(bucket = "BILLING_FLAGS", updatesOnly = "true", id = "flag-changes")
 	void onFlagChange(@Header(KvHeaders.KEY) String key, String value) {
 		logger.info("Feature flag " + key + " is now " + ((value != null) ? "'" + value + "'" : "unset"));
 	}
