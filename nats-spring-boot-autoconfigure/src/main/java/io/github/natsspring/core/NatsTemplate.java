@@ -250,7 +250,7 @@ public class NatsTemplate implements NatsOperations {
 	 * Adds a {@code Message-Id} and a {@code Correlation-Id} where the headers lack them.
 	 * @param headers the outgoing headers
 	 */
-	static void addEnvelope(Headers headers) {
+	public static void addEnvelope(Headers headers) {
 		String messageId = headers.getFirst(NatsHeaders.MESSAGE_ID);
 		if (messageId == null) {
 			messageId = NUID.nextGlobal();

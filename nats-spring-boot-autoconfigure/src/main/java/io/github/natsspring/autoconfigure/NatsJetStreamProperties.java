@@ -1,0 +1,156 @@
+package io.github.natsspring.autoconfigure;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+import io.github.natsspring.jetstream.reconcile.KeyValueDeclaration;
+import io.github.natsspring.jetstream.reconcile.ObjectStoreDeclaration;
+import io.github.natsspring.jetstream.reconcile.ReconcileMode;
+import io.github.natsspring.jetstream.reconcile.StreamDeclaration;
+
+/**
+ * JetStream topology and publishing, prefix {@code nats.jetstream}.
+ * <p>
+ * Map keys are resource names. Spring Boot drops every character other than letters, digits and '-' from a map key
+ * that is not in brackets, so write {@code "[BILLING_EVENTS]":} in YAML (or
+ * {@code nats.jetstream.streams[BILLING_EVENTS].subjects} in properties), or set the declaration's {@code name}.
+ */
+@ConfigurationProperties("nats.jetstream")
+public class NatsJetStreamProperties {
+
+	private final Reconcile reconcile = new Reconcile();
+
+	private final Publish publish = new Publish();
+
+	/**
+	 * Streams to create and keep as declared, by stream name, each with its durable consumers.
+	 */
+	private Map<String, StreamDeclaration> streams = new LinkedHashMap<>();
+
+	/**
+	 * Key-value buckets to create and keep as declared, by bucket name.
+	 */
+	private Map<String, KeyValueDeclaration> keyValue = new LinkedHashMap<>();
+
+	/**
+	 * Object store buckets to create and keep as declared, by bucket name.
+	 */
+	private Map<String, ObjectStoreDeclaration> objectStore = new LinkedHashMap<>();
+
+	public Reconcile getReconcile() {
+		return this.reconcile;
+	}
+
+	public Publish getPublish() {
+		return this.publish;
+	}
+
+	public Map<String, StreamDeclaration> getStreams() {
+		return this.streams;
+	}
+
+	public void setStreams(Map<String, StreamDeclaration> streams) {
+		this.streams = streams;
+	}
+
+	public Map<String, KeyValueDeclaration> getKeyValue() {
+		return this.keyValue;
+	}
+
+	public void setKeyValue(Map<String, KeyValueDeclaration> keyValue) {
+		this.keyValue = keyValue;
+	}
+
+	public Map<String, ObjectStoreDeclaration> getObjectStore() {
+		return this.objectStore;
+	}
+
+	public void setObjectStore(Map<String, ObjectStoreDeclaration> objectStore) {
+		this.objectStore = objectStore;
+	}
+
+	/**
+	 * How declarations are made real on the server.
+	 */
+	public static class Reconcile {
+
+		/**
+		 * What reconciliation may do: update (create and change editable settings), create-only, validate (write
+		 * nothing) or off.
+		 */
+		private ReconcileMode mode = ReconcileMode.UPDATE;
+
+		/**
+		 * Whether a conflict with the server (a setting it cannot change, or one it is too old for) fails startup
+		 * before anything is written. Otherwise conflicts are reported and the rest is applied.
+		 */
+		private boolean failOnConflict = true;
+
+		/**
+		 * Timeout of each JetStream API request made while reconciling.
+		 */
+		private Duration timeout = Duration.ofSeconds(5);
+
+		public ReconcileMode getMode() {
+			return this.mode;
+		}
+
+		public void setMode(ReconcileMode mode) {
+			this.mode = mode;
+		}
+
+		public boolean isFailOnConflict() {
+			return this.failOnConflict;
+		}
+
+		public void setFailOnConflict(boolean failOnConflict) {
+			this.failOnConflict = failOnConflict;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+	}
+
+	/**
+	 * Publishing through JetStreamTemplate.
+	 */
+	public static class Publish {
+
+		/**
+		 * How long JetStreamTemplate waits for the storage acknowledgement of a publish.
+		 */
+		private Duration timeout = Duration.ofSeconds(5);
+
+		/**
+		 * How many async publishes may await their acknowledgement at once; further publishes wait for a slot.
+		 */
+		private int maxInFlight = 4096;
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		public int getMaxInFlight() {
+			return this.maxInFlight;
+		}
+
+		public void setMaxInFlight(int maxInFlight) {
+			this.maxInFlight = maxInFlight;
+		}
+
+	}
+
+}

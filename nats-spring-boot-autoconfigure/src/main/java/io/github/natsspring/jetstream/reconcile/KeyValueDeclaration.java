@@ -1,0 +1,44 @@
+package io.github.natsspring.jetstream.reconcile;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.nats.client.api.StorageType;
+
+import org.springframework.util.unit.DataSize;
+
+/**
+ * A key-value bucket as the application declares it, under {@code nats.jetstream.key-value.<BUCKET>} or as a bean.
+ * Every setting is optional: {@code null} means "not declared" and is left as the server has it.
+ *
+ * @param name the bucket name (letters, digits, '-' and '_'); defaults to the map key
+ * @param history how many values are kept per key (1 to 64)
+ * @param ttl how long a value lives; 0 keeps values forever
+ * @param maxBytes how much the bucket may store; -1B for no limit
+ * @param maxValueSize largest value the bucket accepts; -1B for no limit
+ * @param storage storage type: file or memory (cannot change later)
+ * @param replicas number of replicas in a cluster (1 to 5)
+ * @param description description of the bucket
+ * @param compression whether the bucket's storage is compressed (s2)
+ * @param metadata user metadata; keys starting with "_nats." belong to the server and are ignored
+ */
+public record KeyValueDeclaration(String name, Integer history, Duration ttl, DataSize maxBytes,
+		DataSize maxValueSize, StorageType storage, Integer replicas, String description, Boolean compression,
+		Map<String, String> metadata) {
+
+	public KeyValueDeclaration {
+		metadata = (metadata != null) ? Collections.unmodifiableMap(new LinkedHashMap<>(metadata)) : null;
+	}
+
+	/**
+	 * A bucket with the server's defaults (one value per key, no limits, file storage).
+	 * @param name the bucket name
+	 * @return the declaration
+	 */
+	public static KeyValueDeclaration of(String name) {
+		return new KeyValueDeclaration(name, null, null, null, null, null, null, null, null, null);
+	}
+
+}

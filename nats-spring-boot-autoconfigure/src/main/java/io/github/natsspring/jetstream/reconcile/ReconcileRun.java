@@ -1,0 +1,286 @@
+package io.github.natsspring.jetstream.reconcile;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
+
+import io.github.natsspring.jetstream.reconcile.ChangeRule.Verdict;
+import io.github.natsspring.jetstream.reconcile.ManagedResource.StreamResource;
+
+/**
+ * One reconciliation against one server: {@link #plan plans} a resource by reading it and comparing every declared
+ * setting, {@link #describe describes} a plan without writing, and {@link #apply applies} it as the mode allows,
+ * reading the resource back after every write to catch settings the server did not keep.
+ */
+final class ReconcileRun {
+
+	private final JetStreamManagement jsm;
+
+	private final ConnectedServer server;
+
+	private final ReconcileMode mode;
+
+	private final Set<String> declaredStreams;
+
+	/**
+	 * Creates a run.
+	 * @param jsm the JetStream management API of the connection
+	 * @param server the connected server
+	 * @param mode what may be written
+	 * @param declaredStreams names of all declared streams; their subjects may move between them in one run
+	 */
+	ReconcileRun(JetStreamManagement jsm, ConnectedServer server, ReconcileMode mode, Set<String> declaredStreams) {
+		this.jsm = jsm;
+		this.server = server;
+		this.mode = mode;
+		this.declaredStreams = declaredStreams;
+	}
+
+	ConnectedServer server() {
+		return this.server;
+	}
+
+	<D, C, B> Plan<D, C, B> plan(ManagedResource<D, C, B> resource) throws IOException {
+		try {
+			C actual = resource.read(this.jsm);
+			C compared = (actual != null) ? resource.comparable(this.jsm, actual)
+					: resource.build(resource.newBuilder());
+			List<Difference> differences = compare(resource, compared, actual != null);
+			if (resource instanceof StreamResource stream) {
+				differences = checkSubjectsFree(stream, actual == null, differences);
+			}
+			return new Plan<>(resource, actual, differences, null);
+		}
+		catch (JetStreamApiException ex) {
+			return new Plan<>(resource, null, List.of(), refusal(ex));
+		}
+	}
+
+	/**
+	 * What a plan would do, without writing: the report for {@code validate} mode and for conflicts found before
+	 * anything is written.
+	 */
+	ResourceReport describe(Plan<?, ?, ?> plan) {
+		if (plan.failure() != null) {
+			return report(plan, ResourceStatus.FAILED, List.of(), plan.failure());
+		}
+		List<Difference> conflicts = plan.conflicts();
+		if (!plan.exists()) {
+			return report(plan, conflicts.isEmpty() ? ResourceStatus.MISSING : ResourceStatus.CONFLICT, conflicts,
+					null);
+		}
+		if (plan.differences().isEmpty()) {
+			return report(plan, ResourceStatus.UNCHANGED, List.of(), null);
+		}
+		return report(plan, conflicts.isEmpty() ? ResourceStatus.DRIFT : ResourceStatus.CONFLICT, plan.differences(),
+				null);
+	}
+
+	<D, C, B> ResourceReport apply(Plan<D, C, B> plan) throws IOException {
+		if (plan.failure() != null) {
+			return describe(plan);
+		}
+		if (!plan.exists()) {
+			return this.mode.mayCreate() ? create(plan, true) : describe(plan);
+		}
+		if (plan.differences().isEmpty() || !this.mode.mayUpdate() || plan.editable().isEmpty()) {
+			return describe(plan);
+		}
+		return update(plan);
+	}
+
+	private <D, C, B> ResourceReport create(Plan<D, C, B> plan, boolean mayRetry) throws IOException {
+		ManagedResource<D, C, B> resource = plan.resource();
+		Set<String> conflicting = properties(plan.conflicts());
+		B builder = resource.newBuilder();
+		for (FieldSpec<D, C, B> field : resource.fields()) {
+			if (field.declared(resource.declaration()) != null && !conflicting.contains(field.property())) {
+				field.write(builder, resource.declaration());
+			}
+		}
+		try {
+			resource.create(this.jsm, resource.build(builder));
+		}
+		catch (JetStreamApiException ex) {
+			if (ex.getApiErrorCode() == resource.alreadyExistsCode() && mayRetry) {
+				// another instance created it in the meantime, differently: reconcile what is there now
+				Plan<D, C, B> again = plan(resource);
+				return again.exists() ? apply(again) : create(again, false);
+			}
+			return report(plan, ResourceStatus.FAILED, plan.conflicts(), refusal(ex));
+		}
+		return verify(plan, ResourceStatus.CREATED, List.of());
+	}
+
+	private <D, C, B> ResourceReport update(Plan<D, C, B> plan) throws IOException {
+		ManagedResource<D, C, B> resource = plan.resource();
+		List<Difference> editable = plan.editable();
+		Set<String> changing = properties(editable);
+		B builder = resource.builderFrom(plan.actual());
+		for (FieldSpec<D, C, B> field : resource.fields()) {
+			if (changing.contains(field.property())) {
+				field.write(builder, resource.declaration());
+			}
+		}
+		try {
+			resource.update(this.jsm, resource.build(builder));
+		}
+		catch (JetStreamApiException ex) {
+			return report(plan, ResourceStatus.FAILED, plan.differences(), refusal(ex));
+		}
+		return verify(plan, ResourceStatus.UPDATED, editable);
+	}
+
+	/**
+	 * Reads the resource back: a declared setting the server did not keep (servers before 2.12 drop fields they do
+	 * not know without an error) becomes a warning instead of being hidden.
+	 */
+	private <D, C, B> ResourceReport verify(Plan<D, C, B> plan, ResourceStatus status, List<Difference> applied)
+			throws IOException {
+		ManagedResource<D, C, B> resource = plan.resource();
+		List<Difference> conflicts = plan.conflicts();
+		Set<String> conflicting = properties(conflicts);
+		List<Difference> notKept = new ArrayList<>();
+		try {
+			C after = resource.read(this.jsm);
+			if (after == null) {
+				return report(plan, ResourceStatus.FAILED, conflicts,
+						"the server does not have it right after it was written");
+			}
+			for (Difference difference : compare(resource, resource.comparable(this.jsm, after), true)) {
+				if (!conflicting.contains(difference.property())) {
+					notKept.add(new Difference(difference.property(), difference.declared(), difference.actual(),
+							Difference.Type.NOT_KEPT, notKeptReason()));
+				}
+			}
+		}
+		catch (JetStreamApiException ex) {
+			return report(plan, ResourceStatus.FAILED, conflicts, refusal(ex));
+		}
+		Set<String> dropped = properties(notKept);
+		List<Difference> differences = new ArrayList<>();
+		applied.stream().filter((d) -> !dropped.contains(d.property())).forEach(differences::add);
+		differences.addAll(notKept);
+		differences.addAll(conflicts);
+		ResourceStatus outcome = !conflicts.isEmpty() ? ResourceStatus.CONFLICT
+				: !notKept.isEmpty() ? ResourceStatus.WARNING : status;
+		return report(plan, outcome, differences, null);
+	}
+
+	private String notKeptReason() {
+		return this.server.isAtLeast("2.12.0") ? "the server did not keep the declared value"
+				: "the server did not keep the declared value; " + this.server
+						+ " silently drops settings it does not know";
+	}
+
+	private <D, C, B> List<Difference> compare(ManagedResource<D, C, B> resource, C configuration, boolean exists) {
+		List<Difference> differences = new ArrayList<>();
+		for (FieldSpec<D, C, B> field : resource.fields()) {
+			Object declared = field.declared(resource.declaration());
+			if (declared == null) {
+				continue;
+			}
+			Object actual = field.actual(configuration);
+			if (field.same(declared, actual)) {
+				continue;
+			}
+			Verdict verdict = classify(field, declared, actual, exists);
+			differences.add(new Difference(field.property(), field.format(declared),
+					exists ? field.format(actual) : Values.NOT_SET, verdict.type(), verdict.reason()));
+		}
+		return differences;
+	}
+
+	private Verdict classify(FieldSpec<?, ?, ?> field, Object declared, Object actual, boolean exists) {
+		String required = field.requiredVersion(declared);
+		if (required != null && !this.server.isAtLeast(required)) {
+			return Verdict.requires(required, "needs nats-server " + required + " or newer (connected: "
+					+ this.server.version() + ")");
+		}
+		return exists ? field.rule().check(declared, actual, this.server) : Verdict.EDITABLE;
+	}
+
+	/**
+	 * NATS refuses a stream whose subjects overlap another stream's: find that before writing anything.
+	 */
+	private List<Difference> checkSubjectsFree(StreamResource stream, boolean creating, List<Difference> differences)
+			throws IOException, JetStreamApiException {
+		List<String> subjects = stream.declaration().subjects();
+		boolean subjectsChange = differences.stream().anyMatch((d) -> d.property().equals("subjects"));
+		if (subjects == null || subjects.isEmpty() || !(creating || subjectsChange)) {
+			return differences;
+		}
+		Set<String> taken = new LinkedHashSet<>();
+		for (String subject : subjects) {
+			for (String other : this.jsm.getStreamNames(subject)) {
+				if (!other.equals(stream.name()) && !this.declaredStreams.contains(other)) {
+					taken.add("'" + subject + "' is captured by stream " + other);
+				}
+			}
+		}
+		if (taken.isEmpty()) {
+			return differences;
+		}
+		List<Difference> result = new ArrayList<>(differences.stream()
+			.filter((d) -> !d.property().equals("subjects"))
+			.toList());
+		result.add(new Difference("subjects", Values.format(subjects),
+				differences.stream()
+					.filter((d) -> d.property().equals("subjects"))
+					.map(Difference::actual)
+					.findFirst()
+					.orElse(creating ? Values.NOT_SET : Values.format(subjects)),
+				Difference.Type.TAKEN, String.join("; ", taken) + " (NATS refuses streams with overlapping subjects)"));
+		return result;
+	}
+
+	private static String refusal(JetStreamApiException ex) {
+		return "the server refused: " + ex.getErrorDescription() + " (error " + ex.getApiErrorCode() + ")";
+	}
+
+	private static Set<String> properties(List<Difference> differences) {
+		return differences.stream().map(Difference::property).collect(Collectors.toSet());
+	}
+
+	private static ResourceReport report(Plan<?, ?, ?> plan, ResourceStatus status, List<Difference> differences,
+			String message) {
+		ManagedResource<?, ?, ?> resource = plan.resource();
+		return new ResourceReport(resource.kind(), resource.name(), resource.stream(), resource.origin().toString(),
+				status, differences, message);
+	}
+
+	/**
+	 * A resource as found on the server, and how it differs from its declaration.
+	 *
+	 * @param resource the resource
+	 * @param actual the server's configuration, {@code null} when missing
+	 * @param differences every declared setting that differs, classified
+	 * @param failure why it could not be read, {@code null} when it could
+	 */
+	record Plan<D, C, B>(ManagedResource<D, C, B> resource, C actual, List<Difference> differences, String failure) {
+
+		boolean exists() {
+			return this.actual != null;
+		}
+
+		List<Difference> conflicts() {
+			return this.differences.stream().filter((d) -> d.type().isConflict()).toList();
+		}
+
+		List<Difference> editable() {
+			return this.differences.stream().filter((d) -> d.type() == Difference.Type.EDITABLE).toList();
+		}
+
+		boolean isProblem() {
+			return this.failure != null || !conflicts().isEmpty();
+		}
+
+	}
+
+}

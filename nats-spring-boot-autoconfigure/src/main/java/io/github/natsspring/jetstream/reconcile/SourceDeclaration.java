@@ -1,0 +1,24 @@
+package io.github.natsspring.jetstream.reconcile;
+
+import java.time.OffsetDateTime;
+
+/**
+ * The origin of a mirror or of a source of a stream.
+ *
+ * @param name the name of the stream to copy from
+ * @param filterSubject only messages on these subjects are copied
+ * @param startSequence the sequence to start copying at
+ * @param startTime the time to start copying at
+ */
+public record SourceDeclaration(String name, String filterSubject, Long startSequence, OffsetDateTime startTime) {
+
+	/**
+	 * A source or mirror of a whole stream.
+	 * @param name the stream to copy from
+	 * @return the declaration
+	 */
+	public static SourceDeclaration of(String name) {
+		return new SourceDeclaration(name, null, null, null);
+	}
+
+}
