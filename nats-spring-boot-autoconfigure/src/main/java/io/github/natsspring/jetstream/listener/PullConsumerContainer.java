@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -87,6 +88,8 @@ final class PullConsumerContainer extends JetStreamContainer {
 	private volatile long stoppedNaks;
 
 	private volatile long waitingSinceNanos;
+
+	private volatile CompletableFuture<Boolean> draining;
 
 	PullConsumerContainer(JetStreamListenerEndpoint endpoint, ListenerContext context) {
 		super(endpoint, context);
@@ -498,6 +501,11 @@ final class PullConsumerContainer extends JetStreamContainer {
 	}
 
 	private void handle(Message message) {
+		if (this.stopping) {
+			// waited for a worker while the listener began to stop: not started, so not handled here
+			nakQuietly(message);
+			return;
+		}
 		long start = System.nanoTime();
 		JetStreamMetadata metadata = JetStreamMetadata.of(message);
 		Delivery delivery = new Delivery(message, this::rememberHandled, nakDelay(metadata.deliveredCount()));
@@ -702,6 +710,12 @@ final class PullConsumerContainer extends JetStreamContainer {
 
 	// --- stop ------------------------------------------------------------------------------------------------------
 
+	/**
+	 * Stops pulling and drains the dispatcher: the server stops sending (the unsubscribe is confirmed with a flush),
+	 * while messages already received keep reaching {@link #onMessage}, which naks them at once so that another
+	 * instance gets them without waiting for the ack wait. jnats's own stop would unsubscribe without delivering
+	 * what it buffered; while the dispatcher drains, that unsubscribe is a no-op.
+	 */
 	@Override
 	public void beginStop(Duration timeout) {
 		if (!this.running || this.stopping) {
@@ -715,6 +729,18 @@ final class PullConsumerContainer extends JetStreamContainer {
 			}
 			catch (RuntimeException ex) {
 				// the connection is going
+			}
+		}
+		Dispatcher currentDispatcher = this.dispatcher;
+		if (currentDispatcher != null && isConnected()) {
+			try {
+				this.draining = currentDispatcher.drain(timeout);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			catch (RuntimeException ex) {
+				this.logger.debug(what() + ": draining the dispatcher failed: " + ex.getMessage());
 			}
 		}
 	}
@@ -740,20 +766,21 @@ final class PullConsumerContainer extends JetStreamContainer {
 			this.logger.warn(what() + " still had " + abandoned + " message(s) in flight after the shutdown timeout of "
 					+ timeout + "; they were nak'ed and go to another instance");
 		}
-		// let the dispatcher nak what it still holds, briefly
-		Dispatcher currentDispatcher = this.dispatcher;
-		long drainUntil = Math.min(deadline, System.nanoTime() + TimeUnit.SECONDS.toNanos(1));
-		while (currentDispatcher != null && currentDispatcher.getPendingMessageCount() > 0
-				&& System.nanoTime() < drainUntil) {
+		// the dispatcher hands what it still holds to onMessage, which naks it
+		CompletableFuture<Boolean> drained = this.draining;
+		if (drained != null) {
 			try {
-				Thread.sleep(10);
+				drained.get(Math.max(100, (deadline - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS);
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
-				break;
+			}
+			catch (Exception ex) {
+				this.logger.debug(what() + ": the dispatcher did not drain in time: " + ex);
 			}
 		}
 		synchronized (this) {
+			this.draining = null;
 			closeMessageConsumer();
 			release();
 			this.running = false;
