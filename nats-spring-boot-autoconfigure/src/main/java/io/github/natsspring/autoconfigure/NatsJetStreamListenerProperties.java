@@ -41,7 +41,7 @@ public class NatsJetStreamListenerProperties {
 	/**
 	 * How long one pull request stays open at the server; a lost pull is noticed after one and a half times this.
 	 */
-	private Duration expires = Duration.ofSeconds(10);
+	private Duration expires = Duration.ofSeconds(5);
 
 	/**
 	 * How often each listener reads its consumer's state from the server (pending counts for health and gauges,

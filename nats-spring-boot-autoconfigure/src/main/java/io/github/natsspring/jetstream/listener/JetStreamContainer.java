@@ -156,7 +156,7 @@ abstract class JetStreamContainer implements ListenerContainer {
 			this.support.ensureDeadLetterStream();
 		}
 		if (jsm.getStreamNames(subject).isEmpty()) {
-			throw new ListenerSetupException(what() + " (" + this.endpoint.method().getDescription()
+			throw new JetStreamListenerException(what() + " (" + this.endpoint.method().getDescription()
 					+ "): no stream captures the dead-letter subject '" + subject + "', so failed messages could not "
 					+ "be stored. Declare a stream for it, let the listener declare one "
 					+ "(nats.jetstream.listener.dead-letter.declare-stream=true), or opt out with "
@@ -303,7 +303,7 @@ abstract class JetStreamContainer implements ListenerContainer {
 	 */
 	static boolean isTransient(Throwable failure) {
 		for (Throwable cause = failure; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
-			if (cause instanceof InvalidDeclarationException || cause instanceof ListenerSetupException) {
+			if (cause instanceof InvalidDeclarationException || cause instanceof JetStreamListenerException) {
 				return false;
 			}
 			if (cause instanceof JetStreamReconcileException reconcile) {
@@ -325,21 +325,6 @@ abstract class JetStreamContainer implements ListenerContainer {
 		Connection current = this.connection;
 		return current != null && current.getStatus() == Connection.Status.CONNECTED
 				&& this.context.getConnectionManager().getState() != NatsConnectionState.CLOSED;
-	}
-
-	/**
-	 * A problem with the listener's setup the user has to fix; fails the start.
-	 */
-	static final class ListenerSetupException extends NatsException {
-
-		ListenerSetupException(String message) {
-			super(message, null);
-		}
-
-		ListenerSetupException(String message, Throwable cause) {
-			super(message, cause);
-		}
-
 	}
 
 }

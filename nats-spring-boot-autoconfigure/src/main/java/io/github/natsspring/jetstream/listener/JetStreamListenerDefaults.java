@@ -52,7 +52,7 @@ public record JetStreamListenerDefaults(int maxDeliver, List<Duration> nakDelay,
 	 */
 	public static JetStreamListenerDefaults standard() {
 		return new JetStreamListenerDefaults(5, List.of(Duration.ofSeconds(1), Duration.ofSeconds(5),
-				Duration.ofSeconds(30)), 100, 0, Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofMinutes(2),
+				Duration.ofSeconds(30)), 100, 0, Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofMinutes(2),
 				true, "dlq", StreamDeclaration.builder("DLQ").subjects("dlq.>").storage(StorageType.File).build(),
 				Duration.ofSeconds(5), "nats-listener-dedupe", Duration.ofHours(24), StorageType.File);
 	}

@@ -80,12 +80,12 @@ public class JetStreamListenerEndpointFactory implements NatsListenerEndpointFac
 			throw new IllegalStateException(where + ": an ordered listener handles one message at a time; remove "
 					+ "concurrency = \"" + concurrency + "\"");
 		}
-		AckMode ackMode = attributes.parse(annotation.ackMode(), AckMode::parse, AckMode.AUTO);
+		AckMode ackMode = attributes.parse(annotation.ackMode(), AckMode::parse, AckMode.AUTO, "ackMode");
 		if (ordered && ackMode == AckMode.MANUAL) {
 			throw new IllegalStateException(where + ": an ordered consumer has nothing to acknowledge; remove "
 					+ "ackMode = \"manual\"");
 		}
-		DedupeMode dedupe = attributes.parse(annotation.dedupe(), DedupeMode::parse, DedupeMode.NONE);
+		DedupeMode dedupe = attributes.parse(annotation.dedupe(), DedupeMode::parse, DedupeMode.NONE, "dedupe");
 		if (ordered && dedupe != DedupeMode.NONE) {
 			throw new IllegalStateException(where + ": de-duplication needs a durable consumer; remove dedupe or "
 					+ "ordered");
@@ -100,9 +100,9 @@ public class JetStreamListenerEndpointFactory implements NatsListenerEndpointFac
 			}
 		}
 		DeliverPolicy deliverPolicy = attributes.parse(annotation.deliverPolicy(),
-				JetStreamListenerEndpointFactory::deliverPolicy, null);
-		Long startSequence = attributes.parse(annotation.startSequence(), Long::valueOf, null);
-		OffsetDateTime startTime = attributes.parse(annotation.startTime(), OffsetDateTime::parse, null);
+				JetStreamListenerEndpointFactory::deliverPolicy, null, "deliverPolicy");
+		Long startSequence = attributes.parse(annotation.startSequence(), Long::valueOf, null, "startSequence");
+		OffsetDateTime startTime = attributes.parse(annotation.startTime(), OffsetDateTime::parse, null, "startTime");
 		if (startSequence != null && deliverPolicy == null) {
 			deliverPolicy = DeliverPolicy.ByStartSequence;
 		}
@@ -110,18 +110,18 @@ public class JetStreamListenerEndpointFactory implements NatsListenerEndpointFac
 			deliverPolicy = DeliverPolicy.ByStartTime;
 		}
 		Duration ackWait = attributes.duration(annotation.ackWait(), "ackWait");
-		Integer maxDeliver = attributes.parse(annotation.maxDeliver(), Integer::valueOf, null);
+		Integer maxDeliver = attributes.parse(annotation.maxDeliver(), Integer::valueOf, null, "maxDeliver");
 		if (maxDeliver != null && maxDeliver < 1) {
 			throw new IllegalStateException(where + ": maxDeliver must be at least 1, was " + maxDeliver);
 		}
 		List<Duration> backoff = attributes.durations(annotation.backoff(), "backoff");
 		List<Duration> nakDelay = attributes.durations(annotation.nakDelay(), "nakDelay");
-		Long maxAckPending = attributes.parse(annotation.maxAckPending(), Long::valueOf, null);
-		int batchSize = attributes.parse(annotation.batchSize(), Integer::valueOf, defaults.batchSize());
+		Long maxAckPending = attributes.parse(annotation.maxAckPending(), Long::valueOf, null, "maxAckPending");
+		int batchSize = attributes.parse(annotation.batchSize(), Integer::valueOf, defaults.batchSize(), "batchSize");
 		if (batchSize < 1) {
 			throw new IllegalStateException(where + ": batchSize must be at least 1, was " + batchSize);
 		}
-		DataSize maxBytesSize = attributes.parse(annotation.maxBytes(), DataSize::parse, null);
+		DataSize maxBytesSize = attributes.parse(annotation.maxBytes(), DataSize::parse, null, "maxBytes");
 		long maxBytes = (maxBytesSize != null) ? maxBytesSize.toBytes() : defaults.maxBytes();
 		Duration expires = Optional.ofNullable(attributes.duration(annotation.expires(), "expires"))
 			.orElse(defaults.expires());
@@ -288,7 +288,7 @@ public class JetStreamListenerEndpointFactory implements NatsListenerEndpointFac
 			return result;
 		}
 
-		<T> T parse(String value, Parser<T> parser, T defaultValue) {
+		<T> T parse(String value, Parser<T> parser, T defaultValue, String attribute) {
 			String resolved = this.context.resolve(value);
 			if (!StringUtils.hasText(resolved)) {
 				return defaultValue;
@@ -297,8 +297,8 @@ public class JetStreamListenerEndpointFactory implements NatsListenerEndpointFac
 				return parser.parse(resolved.trim());
 			}
 			catch (IllegalArgumentException | DateTimeParseException ex) {
-				throw new IllegalStateException(this.where + ": cannot read '" + resolved + "': " + ex.getMessage(),
-						ex);
+				throw new IllegalStateException(this.where + ": " + attribute + ": cannot read '" + resolved + "': "
+						+ ex.getMessage(), ex);
 			}
 		}
 
@@ -306,12 +306,12 @@ public class JetStreamListenerEndpointFactory implements NatsListenerEndpointFac
 			return parse(value, (text) -> switch (text.toLowerCase(Locale.ROOT)) {
 				case "true" -> true;
 				case "false" -> false;
-				default -> throw new IllegalArgumentException(attribute + " must be true or false");
-			}, defaultValue);
+				default -> throw new IllegalArgumentException("must be true or false");
+			}, defaultValue, attribute);
 		}
 
 		Duration duration(String value, String attribute) {
-			Duration duration = parse(value, DurationStyle::detectAndParse, null);
+			Duration duration = parse(value, DurationStyle::detectAndParse, null, attribute);
 			if (duration != null && (duration.isNegative() || duration.isZero())) {
 				throw new IllegalStateException(this.where + ": " + attribute + " must be positive, was " + duration);
 			}

@@ -76,8 +76,8 @@ final class OrderedConsumerContainer extends JetStreamContainer {
 			if (!isTransient(ex)) {
 				release();
 				this.running = false;
-				throw (ex instanceof ListenerSetupException) ? ex
-						: new ListenerSetupException(what() + " (" + this.endpoint.method().getDescription()
+				throw (ex instanceof JetStreamListenerException) ? ex
+						: new JetStreamListenerException(what() + " (" + this.endpoint.method().getDescription()
 								+ ") could not start on stream " + this.endpoint.stream() + ": " + ex.getMessage(), ex);
 			}
 			this.problem = "not started yet: " + ex.getMessage();
@@ -97,7 +97,7 @@ final class OrderedConsumerContainer extends JetStreamContainer {
 			}
 			catch (JetStreamApiException ex) {
 				if (ex.getApiErrorCode() == 10059) {
-					throw new ListenerSetupException(what() + " (" + this.endpoint.method().getDescription()
+					throw new JetStreamListenerException(what() + " (" + this.endpoint.method().getDescription()
 							+ "): stream " + this.endpoint.stream() + " does not exist", ex);
 				}
 				throw ex;
@@ -130,7 +130,7 @@ final class OrderedConsumerContainer extends JetStreamContainer {
 			if (isTransient(ex)) {
 				throw new PullConsumerContainer.ListenerTransientException(ex);
 			}
-			throw new ListenerSetupException(what() + ": " + ex.getMessage(), ex);
+			throw new JetStreamListenerException(what() + ": " + ex.getMessage(), ex);
 		}
 	}
 

@@ -126,8 +126,8 @@ final class PullConsumerContainer extends JetStreamContainer {
 			if (!isTransient(ex)) {
 				release();
 				this.running = false;
-				throw (ex instanceof ListenerSetupException) ? ex
-						: new ListenerSetupException(what() + " (" + this.endpoint.method().getDescription()
+				throw (ex instanceof JetStreamListenerException) ? ex
+						: new JetStreamListenerException(what() + " (" + this.endpoint.method().getDescription()
 								+ ") could not start on consumer " + this.endpoint.stream() + "/"
 								+ this.endpoint.consumer() + ": " + ex.getMessage(), ex);
 			}
@@ -166,7 +166,7 @@ final class PullConsumerContainer extends JetStreamContainer {
 			if (isTransient(ex)) {
 				throw new ListenerTransientException(ex);
 			}
-			throw new ListenerSetupException(what() + ": " + ex.getMessage(), ex);
+			throw new JetStreamListenerException(what() + ": " + ex.getMessage(), ex);
 		}
 	}
 
@@ -177,11 +177,11 @@ final class PullConsumerContainer extends JetStreamContainer {
 		ResourceReport report = this.support.getReconciler()
 			.ensureConsumer(this.endpoint.stream(), this.endpoint.declaration());
 		if (report.status() == ResourceStatus.FAILED) {
-			throw new ListenerSetupException(what() + " (" + this.endpoint.method().getDescription()
+			throw new JetStreamListenerException(what() + " (" + this.endpoint.method().getDescription()
 					+ "): the consumer could not be created or updated: " + report);
 		}
 		if (report.status() == ResourceStatus.MISSING) {
-			throw new ListenerSetupException(what() + " (" + this.endpoint.method().getDescription() + "): consumer "
+			throw new JetStreamListenerException(what() + " (" + this.endpoint.method().getDescription() + "): consumer "
 					+ this.endpoint.stream() + "/" + this.endpoint.consumer() + " does not exist and "
 					+ "nats.jetstream.reconcile.mode=" + this.support.getReconciler().getMode().name().toLowerCase()
 					+ " does not create it. Create it, or let the application create it (mode update or create-only).");
@@ -198,7 +198,7 @@ final class PullConsumerContainer extends JetStreamContainer {
 		}
 		catch (JetStreamApiException ex) {
 			if (ex.getApiErrorCode() == CONSUMER_NOT_FOUND || ex.getApiErrorCode() == STREAM_NOT_FOUND) {
-				throw new ListenerSetupException(what() + " (" + this.endpoint.method().getDescription()
+				throw new JetStreamListenerException(what() + " (" + this.endpoint.method().getDescription()
 						+ "): consumer " + this.endpoint.stream() + "/" + this.endpoint.consumer()
 						+ " does not exist on the server (" + ex.getErrorDescription() + ")", ex);
 			}
@@ -215,11 +215,11 @@ final class PullConsumerContainer extends JetStreamContainer {
 		ConsumerConfiguration configuration = consumerInfo.getConsumerConfiguration();
 		String consumer = this.endpoint.stream() + "/" + this.endpoint.consumer();
 		if (configuration.getDeliverSubject() != null) {
-			throw new ListenerSetupException(what() + ": consumer " + consumer + " is a push consumer (deliver subject '"
+			throw new JetStreamListenerException(what() + ": consumer " + consumer + " is a push consumer (deliver subject '"
 					+ configuration.getDeliverSubject() + "'); @JetStreamListener needs a pull consumer");
 		}
 		if (configuration.getAckPolicy() != AckPolicy.Explicit) {
-			throw new ListenerSetupException(what() + ": consumer " + consumer + " has ack policy "
+			throw new JetStreamListenerException(what() + ": consumer " + consumer + " has ack policy "
 					+ configuration.getAckPolicy() + "; @JetStreamListener needs ack policy explicit, so that a "
 					+ "message counts as handled only once its own handler returned");
 		}
@@ -233,7 +233,7 @@ final class PullConsumerContainer extends JetStreamContainer {
 		this.attempts = resolveAttempts();
 		this.serverMaxDeliver = configuration.getMaxDeliver();
 		if (this.serverMaxDeliver > 0 && this.attempts > this.serverMaxDeliver) {
-			throw new ListenerSetupException(what() + ": maxDeliver " + this.attempts + " is more than the "
+			throw new JetStreamListenerException(what() + ": maxDeliver " + this.attempts + " is more than the "
 					+ this.serverMaxDeliver + " deliveries consumer " + consumer + " allows (max-deliver on the "
 					+ "server); the server would stop delivering before the listener dead-letters");
 		}
