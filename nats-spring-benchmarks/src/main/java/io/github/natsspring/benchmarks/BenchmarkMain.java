@@ -40,6 +40,7 @@ public class BenchmarkMain {
 	static List<Scenario> allScenarios() {
 		List<Scenario> scenarios = new ArrayList<>(CoreScenarios.all());
 		scenarios.addAll(MicroScenarios.all());
+		scenarios.addAll(JetStreamScenarios.all());
 		return scenarios;
 	}
 
