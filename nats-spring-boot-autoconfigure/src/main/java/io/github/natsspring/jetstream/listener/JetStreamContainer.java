@@ -137,9 +137,19 @@ abstract class JetStreamContainer implements ListenerContainer {
 		return executor;
 	}
 
+	private volatile JetStreamManagement management;
+
+	private volatile Connection managementConnection;
+
 	JetStreamManagement management(Connection connection) throws IOException {
-		return connection.jetStreamManagement(
-				JetStreamOptions.builder().requestTimeout(this.support.getRequestTimeout()).build());
+		JetStreamManagement current = this.management;
+		if (current == null || this.managementConnection != connection) {
+			current = connection.jetStreamManagement(
+					JetStreamOptions.builder().requestTimeout(this.support.getRequestTimeout()).build());
+			this.management = current;
+			this.managementConnection = connection;
+		}
+		return current;
 	}
 
 	/**

@@ -272,6 +272,9 @@ final class PullConsumerContainer extends JetStreamContainer {
 	}
 
 	private synchronized void startConsuming() throws IOException, JetStreamApiException {
+		if (!this.running || this.stopping) {
+			return;
+		}
 		if (this.dispatcher == null) {
 			this.dispatcher = this.connection.createDispatcher();
 		}

@@ -158,6 +158,33 @@ class JetStreamListenerResilienceTests {
 	}
 
 	@Test
+	void onTheLastDeliveryTheServerAllowsAFailedDeadLetterIsHeldAndRetried(CapturedOutput output) throws Exception {
+		JetStreamTesting.runner(nats.url())
+			.withPropertyValues("nats.jetstream.streams[CAPPED].subjects=capped.>",
+					"nats.jetstream.streams[CAPPED].storage=memory",
+					"nats.jetstream.streams[CAPPED].consumers[capped].max-deliver=2",
+					"nats.jetstream.streams[HELD].subjects=held.>", "nats.jetstream.streams[HELD].storage=memory")
+			.withUserConfiguration(CappedListener.class)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				try (Connection raw = Nats.connect(nats.url())) {
+					JetStreamManagement jsm = raw.jetStreamManagement();
+					jsm.deleteStream("HELD");
+					raw.jetStream().publish("capped.x", "held".getBytes(StandardCharsets.UTF_8));
+					await().atMost(Duration.ofSeconds(10))
+						.until(() -> output.toString().contains("this was the last delivery the server allows"));
+					jsm.addStream(StreamConfiguration.builder().name("HELD").subjects("held.>")
+						.storageType(StorageType.Memory).build());
+					List<Message> letters = read(raw, "HELD", null, 1, Duration.ofSeconds(10));
+					assertThat(letters).singleElement()
+						.satisfies((letter) -> assertThat(letter.getHeaders().getFirst(DeadLetterHeaders.DELIVERY_COUNT))
+							.isEqualTo("2"));
+					await().atMost(Duration.ofSeconds(5)).until(() -> settled(raw, "CAPPED", "capped"));
+				}
+			});
+	}
+
+	@Test
 	@Tag("compat")
 	void shutdownMidStreamAcksOnlyWhatWasHandledAndTheRestGoesToTheNextInstance() throws Exception {
 		ApplicationContextRunner runner = JetStreamTesting.runner(nats.url())
@@ -286,6 +313,16 @@ class JetStreamListenerResilienceTests {
 				deadLetterSubject = "parked.fragile")
 		void onMessage(String payload) {
 			this.attempts.incrementAndGet();
+			throw new IllegalStateException("always fails");
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class CappedListener {
+
+		@JetStreamListener(stream = "CAPPED", consumer = "capped", nakDelay = "200ms", deadLetterSubject = "held.capped")
+		void onMessage(String payload) {
 			throw new IllegalStateException("always fails");
 		}
 
