@@ -17,7 +17,6 @@ import io.nats.client.Message;
 import io.nats.client.MessageConsumer;
 import io.nats.client.OrderedConsumerContext;
 import io.nats.client.api.OrderedConsumerConfiguration;
-import io.nats.client.api.StreamInfo;
 
 import io.github.natsspring.jetstream.reconcile.ConsumerDeclaration;
 import io.github.natsspring.listener.ListenerContext;
@@ -55,7 +54,7 @@ final class OrderedConsumerContainer extends JetStreamContainer {
 		this.support.getMeters()
 			.register(endpoint.id(), endpoint.stream(), endpoint.id(),
 					() -> (this.running && this.pending >= 0) ? this.pending : Double.NaN,
-					() -> (this.running && this.busy) ? 1 : 0);
+					() -> this.running ? 0 : Double.NaN);
 	}
 
 	@Override
@@ -162,9 +161,8 @@ final class OrderedConsumerContainer extends JetStreamContainer {
 				return;
 			}
 			if (isConnected()) {
-				StreamInfo info = management(this.connection).getStreamInfo(this.endpoint.stream());
-				long last = info.getStreamState().getLastSequence();
-				this.pending = Math.max(0, last - this.lastSequence);
+				// the ordered consumer recreates itself; the stream has to be there for it
+				management(this.connection).getStreamInfo(this.endpoint.stream());
 				this.problem = null;
 			}
 		}

@@ -387,6 +387,9 @@ final class PullConsumerContainer extends JetStreamContainer {
 		}
 		this.info = current;
 		this.infoNanos = System.nanoTime();
+		if (!this.consumerMissing) {
+			this.problem = null;
+		}
 		if (this.consumerMissing) {
 			this.consumerMissing = false;
 			this.problem = null;
