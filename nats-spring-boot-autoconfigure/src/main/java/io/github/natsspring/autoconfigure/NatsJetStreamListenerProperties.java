@@ -39,7 +39,8 @@ public class NatsJetStreamListenerProperties {
 	private DataSize maxBytes;
 
 	/**
-	 * How long one pull request stays open at the server; a lost pull is noticed after one and a half times this.
+	 * How long one pull request stays open at the server; a pull lost with the server is replaced after this plus a
+	 * grace period.
 	 */
 	private Duration expires = Duration.ofSeconds(5);
 

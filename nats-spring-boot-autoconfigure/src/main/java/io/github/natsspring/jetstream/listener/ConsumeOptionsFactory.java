@@ -5,9 +5,9 @@ import java.time.Duration;
 import io.nats.client.ConsumeOptions;
 
 /**
- * Builds the flow control of a listener's pull: messages and (optionally) bytes per pull, and the pull expiry (which
- * also sets the idle heartbeat jnats uses to notice a lost pull). The public builder lets a pull be limited by
- * messages or by bytes; the listener wants both.
+ * Builds the flow control of an ordered listener's {@code consume()}: messages and (optionally) bytes per pull, and
+ * the pull expiry (which also sets the idle heartbeat jnats uses to notice a lost pull and recreate the ordered
+ * consumer). The public builder lets a pull be limited by messages or by bytes; the listener wants both.
  */
 final class ConsumeOptionsFactory {
 

@@ -6,20 +6,20 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
-import io.nats.client.ConsumeOptions;
 import io.nats.client.Connection;
-import io.nats.client.ConsumerContext;
-import io.nats.client.Dispatcher;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
+import io.nats.client.JetStreamStatusException;
+import io.nats.client.JetStreamSubscription;
 import io.nats.client.Message;
-import io.nats.client.MessageConsumer;
+import io.nats.client.PullRequestOptions;
+import io.nats.client.PullSubscribeOptions;
 import io.nats.client.api.AckPolicy;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.ConsumerInfo;
@@ -36,10 +36,15 @@ import io.github.natsspring.listener.ServiceError;
  * Runs a {@code @JetStreamListener} on a durable pull consumer with explicit acks.
  * <p>
  * Start: the consumer is ensured through the reconciler (created or updated as declared), its settings read back
- * (ack wait, backoff, the server's max-deliver), the dead-letter stream and the de-duplication bucket ensured, then
- * the jnats simplified {@code consume()} pulls batches into the container's own dispatcher. With concurrency 1 the
- * method runs on the dispatcher thread (stream order); with more, on workers that push back on the dispatcher when
- * all are busy.
+ * (ack wait, backoff, the server's max-deliver), the dead-letter stream and the de-duplication bucket ensured. Then
+ * the container's consumer thread pulls on one long-lived pull subscription: it keeps up to {@code batchSize}
+ * messages requested (topping up when a quarter was taken), takes them in order and hands each to the method — on
+ * its own thread with concurrency 1 (stream order), on workers otherwise, waiting while all are busy. Waiting takes
+ * no more messages and asks for none, so the client never holds more than one batch; and nothing it holds is ever
+ * dropped (jnats' simplified {@code consume()} re-subscribes when a slow handler keeps it from pulling for a while,
+ * discarding what it had buffered, which reorders and inflates delivery counts). Pulls carry no heartbeat: a pull
+ * lost with a server restart simply expires on the client side ({@code expires} plus a grace period) and is issued
+ * again.
  * <p>
  * Per message: acked after the method returned (auto mode); a failure is nak'ed with the delay for its delivery
  * count, or dead-lettered when retrying cannot help or it was the last allowed delivery. The dead letter is stored
@@ -47,11 +52,11 @@ import io.github.natsspring.listener.ServiceError;
  * take longer than a third of the ack wait get in-progress signals.
  * <p>
  * A supervisor reads the consumer info periodically (health, gauges), recreates a deleted consumer when the
- * reconcile mode allows it, restarts a stalled pull, and retries a setup that failed for a transient reason. jnats
- * itself re-issues pulls after a reconnect (missed heartbeats).
+ * reconcile mode allows it, notices a stalled consumer, and retries a setup that failed for a transient reason.
  * <p>
- * Stop: no more pulls, messages still arriving are nak'ed at once (another instance gets them), in-flight handlers
- * finish within the timeout and are acked or nak'ed; what is still running after the timeout is nak'ed.
+ * Stop: the consumer thread stops pulling, unsubscribes (confirmed with the server) and naks what it still holds, so
+ * that another instance gets those messages at once; in-flight handlers finish within the timeout and are acked or
+ * nak'ed; what is still running after the timeout is nak'ed.
  */
 final class PullConsumerContainer extends JetStreamContainer {
 
@@ -61,11 +66,14 @@ final class PullConsumerContainer extends JetStreamContainer {
 
 	private final Set<Delivery> inFlight = ConcurrentHashMap.newKeySet();
 
-	private volatile Dispatcher dispatcher;
+	private volatile JetStreamSubscription subscription;
 
-	private volatile ConsumerContext consumerContext;
+	private volatile Thread consumerThread;
 
-	private volatile MessageConsumer messageConsumer;
+	/** Set when the pull accounting must start over (consumer recreated, stalled). */
+	private volatile boolean resetPulls;
+
+	private volatile boolean setUp;
 
 	private volatile ConsumerInfo info;
 
@@ -88,8 +96,6 @@ final class PullConsumerContainer extends JetStreamContainer {
 	private volatile long stoppedNaks;
 
 	private volatile long waitingSinceNanos;
-
-	private volatile CompletableFuture<Boolean> draining;
 
 	PullConsumerContainer(JetStreamListenerEndpoint endpoint, ListenerContext context) {
 		super(endpoint, context);
@@ -156,7 +162,7 @@ final class PullConsumerContainer extends JetStreamContainer {
 			if (this.endpoint.sendTo() != null) {
 				this.sendToJetStream = !jsm.getStreamNames(this.endpoint.sendTo()).isEmpty();
 			}
-			this.consumerContext = current.getConsumerContext(this.endpoint.stream(), this.endpoint.consumer());
+			this.setUp = true;
 			startConsuming();
 		}
 		catch (IOException ex) {
@@ -266,21 +272,18 @@ final class PullConsumerContainer extends JetStreamContainer {
 		return this.support.getDefaults().maxDeliver();
 	}
 
-	private ConsumeOptions consumeOptions() {
-		return ConsumeOptionsFactory.create(this.endpoint.batchSize(), this.endpoint.maxBytes(),
-				this.endpoint.expires());
-	}
-
 	private synchronized void startConsuming() throws IOException, JetStreamApiException {
-		if (!this.running || this.stopping) {
+		if (!this.running || this.stopping || this.consumerThread != null) {
 			return;
 		}
-		if (this.dispatcher == null) {
-			this.dispatcher = this.connection.createDispatcher();
-		}
-		this.messageConsumer = this.consumerContext.consume(consumeOptions(), this.dispatcher, this::onMessage);
+		this.subscription = this.connection.jetStream()
+			.subscribe(null, PullSubscribeOptions.fastBind(this.endpoint.stream(), this.endpoint.consumer()));
+		Thread thread = new Thread(this::consumeLoop, "nats-js-" + this.endpoint.id());
+		thread.setDaemon(true);
+		this.consumerThread = thread;
 		this.consuming = true;
 		scheduleInProgress();
+		thread.start();
 		this.logger.info(what() + " consumes " + this.endpoint.stream() + "/" + this.endpoint.consumer()
 				+ " (concurrency " + this.endpoint.concurrency() + ", ack " + this.endpoint.ackMode().name().toLowerCase()
 				+ ", ack wait " + this.ackWait + ", max deliver " + this.attempts + ", dead letters "
@@ -298,36 +301,137 @@ final class PullConsumerContainer extends JetStreamContainer {
 	}
 
 	/**
-	 * Restarts the pull: after the consumer was recreated or the pull stalled.
+	 * Starts the pull accounting over: after the consumer was recreated or the pull stalled.
 	 */
-	private synchronized void restartConsuming(String why) {
+	private void restartConsuming(String why) {
 		if (!this.running || this.stopping) {
 			return;
 		}
-		this.logger.info(what() + " restarts its pull on " + this.endpoint.stream() + "/" + this.endpoint.consumer()
-				+ " (" + why + ")");
-		closeMessageConsumer();
-		try {
-			startConsuming();
+		this.logger.info(what() + " pulls again on " + this.endpoint.stream() + "/" + this.endpoint.consumer() + " ("
+				+ why + ")");
+		this.resetPulls = true;
+	}
+
+	/**
+	 * The consumer thread: keeps pulls outstanding, takes messages in order and hands them to the method.
+	 */
+	private void consumeLoop() {
+		JetStreamSubscription sub = this.subscription;
+		int batch = this.endpoint.batchSize();
+		int topUp = Math.max(1, batch / 4);
+		long expiresNanos = this.endpoint.expires().toNanos();
+		long graceNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(500), expiresNanos / 10);
+		long pollNanos = TimeUnit.MILLISECONDS.toNanos(200);
+		int outstanding = 0;
+		long pullDeadline = 0;
+		int failures = 0;
+		while (this.running && !this.stopping) {
+			try {
+				long now = System.nanoTime();
+				if (this.resetPulls || (outstanding > 0 && now - pullDeadline > 0)) {
+					// every pull expired, was lost with the server or belongs to a consumer that is gone; what
+					// already arrived still waits in the subscription
+					this.resetPulls = false;
+					outstanding = (int) Math.min(outstanding, sub.getPendingMessageCount());
+				}
+				if (batch - outstanding >= topUp) {
+					int count = batch - outstanding;
+					PullRequestOptions.Builder pull = PullRequestOptions.builder(count)
+						.expiresIn(this.endpoint.expires());
+					if (this.endpoint.maxBytes() > 0) {
+						pull.maxBytes(this.endpoint.maxBytes());
+					}
+					sub.pull(pull.build());
+					outstanding += count;
+					pullDeadline = now + expiresNanos + graceNanos;
+				}
+				long wait = Math.max(TimeUnit.MILLISECONDS.toNanos(1), Math.min(pollNanos, pullDeadline - now));
+				long before = System.nanoTime();
+				Message message = sub.nextMessage(Duration.ofNanos(wait));
+				if (message == null) {
+					if (System.nanoTime() - before < wait - TimeUnit.MILLISECONDS.toNanos(2)) {
+						// a pull ended early (expired at the server, or refused): ask again
+						outstanding = (int) Math.min(outstanding, sub.getPendingMessageCount());
+					}
+					continue;
+				}
+				failures = 0;
+				outstanding = Math.max(0, outstanding - 1);
+				activity();
+				if (!this.workers.execute(() -> handle(message))) {
+					nakQuietly(message);
+				}
+			}
+			catch (JetStreamStatusException ex) {
+				// for example 409 Consumer Deleted: the supervisor reports and recreates it
+				outstanding = (int) Math.min(outstanding, sub.getPendingMessageCount());
+				this.logger.debug(what() + ": pull ended with " + ex.getMessage());
+				pause(++failures);
+			}
+			catch (IllegalStateException ex) {
+				// the connection closed or is reconnecting with a full buffer
+				outstanding = 0;
+				if (!this.running || this.stopping) {
+					break;
+				}
+				this.logger.debug(what() + ": cannot pull now: " + ex.getMessage());
+				pause(++failures);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				break;
+			}
+			catch (RuntimeException ex) {
+				this.logger.warn(what() + ": pulling failed: " + ex, ex);
+				pause(++failures);
+			}
 		}
-		catch (IOException | JetStreamApiException | RuntimeException ex) {
-			this.consuming = false;
-			this.problem = "pull could not be restarted: " + ex.getMessage();
-			this.logger.warn(what() + " could not restart its pull (" + ex.getMessage() + "); retrying");
+		drainAndNak(sub);
+	}
+
+	private void pause(int failures) {
+		long millis = Math.min(2000, 100L << Math.min(failures, 5));
+		long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+		while (this.running && !this.stopping && System.nanoTime() < until) {
+			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
 		}
 	}
 
-	private void closeMessageConsumer() {
-		MessageConsumer current = this.messageConsumer;
-		this.messageConsumer = null;
-		this.consuming = false;
-		if (current != null) {
-			try {
-				current.stop();
-				current.close();
+	/**
+	 * Stops the server from sending more (the unsubscribe is confirmed by a flush), then naks every message the
+	 * subscription still holds, so that another instance gets them without waiting for the ack wait.
+	 */
+	private void drainAndNak(JetStreamSubscription sub) {
+		if (sub == null) {
+			return;
+		}
+		try {
+			if (isConnected()) {
+				sub.drain(Duration.ofSeconds(2));
 			}
-			catch (Exception ex) {
-				// already gone with the connection
+			for (int empty = 0; empty < 2;) {
+				Message message = sub.nextMessage(Duration.ofMillis(20));
+				if (message == null) {
+					empty = (sub.getPendingMessageCount() == 0) ? empty + 1 : 0;
+					continue;
+				}
+				nakQuietly(message);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (RuntimeException ex) {
+			// unsubscribed meanwhile, or the connection is gone: the ack wait brings the rest back
+		}
+		finally {
+			try {
+				if (sub.isActive()) {
+					sub.unsubscribe();
+				}
+			}
+			catch (RuntimeException ex) {
+				// already gone
 			}
 		}
 	}
@@ -339,17 +443,10 @@ final class PullConsumerContainer extends JetStreamContainer {
 			return;
 		}
 		try {
-			if (!this.consuming) {
-				if (this.consumerContext == null) {
-					setup();
-					this.logger.info(what() + " started after all");
-				}
-				else if (!this.consumerMissing) {
-					restartConsuming("the pull was not running");
-				}
-				if (!this.consumerMissing) {
-					return;
-				}
+			if (!this.setUp) {
+				setup();
+				this.logger.info(what() + " started after all");
+				return;
 			}
 			refreshConsumerInfo();
 		}
@@ -483,18 +580,6 @@ final class PullConsumerContainer extends JetStreamContainer {
 	}
 
 	// --- messages --------------------------------------------------------------------------------------------------
-
-	private void onMessage(Message message) throws InterruptedException {
-		activity();
-		if (this.stopping) {
-			// not handled here: available to another instance right away
-			nakQuietly(message);
-			return;
-		}
-		if (!this.workers.execute(() -> handle(message))) {
-			nakQuietly(message);
-		}
-	}
 
 	private void nakQuietly(Message message) {
 		try {
@@ -716,39 +801,13 @@ final class PullConsumerContainer extends JetStreamContainer {
 
 	// --- stop ------------------------------------------------------------------------------------------------------
 
-	/**
-	 * Stops pulling and drains the dispatcher: the server stops sending (the unsubscribe is confirmed with a flush),
-	 * while messages already received keep reaching {@link #onMessage}, which naks them at once so that another
-	 * instance gets them without waiting for the ack wait. jnats's own stop would unsubscribe without delivering
-	 * what it buffered; while the dispatcher drains, that unsubscribe is a no-op.
-	 */
 	@Override
 	public void beginStop(Duration timeout) {
 		if (!this.running || this.stopping) {
 			return;
 		}
+		// the consumer thread notices within its poll interval, or once the handler it runs returned
 		this.stopping = true;
-		MessageConsumer current = this.messageConsumer;
-		if (current != null) {
-			try {
-				current.stop();
-			}
-			catch (RuntimeException ex) {
-				// the connection is going
-			}
-		}
-		Dispatcher currentDispatcher = this.dispatcher;
-		if (currentDispatcher != null && isConnected()) {
-			try {
-				this.draining = currentDispatcher.drain(timeout);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-			catch (RuntimeException ex) {
-				this.logger.debug(what() + ": draining the dispatcher failed: " + ex.getMessage());
-			}
-		}
 	}
 
 	@Override
@@ -772,24 +831,22 @@ final class PullConsumerContainer extends JetStreamContainer {
 			this.logger.warn(what() + " still had " + abandoned + " message(s) in flight after the shutdown timeout of "
 					+ timeout + "; they were nak'ed and go to another instance");
 		}
-		// the dispatcher hands what it still holds to onMessage, which naks it
-		CompletableFuture<Boolean> drained = this.draining;
-		if (drained != null) {
+		Thread thread = this.consumerThread;
+		if (thread != null) {
 			try {
-				drained.get(Math.max(100, (deadline - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS);
+				thread.join(Math.max(100, (deadline - System.nanoTime()) / 1_000_000) + 2500);
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
 			}
-			catch (Exception ex) {
-				this.logger.debug(what() + ": the dispatcher did not drain in time: " + ex);
-			}
 		}
 		synchronized (this) {
-			this.draining = null;
-			closeMessageConsumer();
 			release();
+			this.consuming = false;
 			this.running = false;
+			this.consumerThread = null;
+			this.subscription = null;
+			this.setUp = false;
 			this.support.unregister(this);
 		}
 		if (this.logger.isDebugEnabled()) {
@@ -803,11 +860,10 @@ final class PullConsumerContainer extends JetStreamContainer {
 		if (current != null) {
 			current.shutdownNow();
 		}
-		Dispatcher currentDispatcher = this.dispatcher;
-		this.dispatcher = null;
-		if (currentDispatcher != null) {
+		JetStreamSubscription sub = this.subscription;
+		if (sub != null && sub.isActive() && (this.consumerThread == null || !this.consumerThread.isAlive())) {
 			try {
-				this.connection.closeDispatcher(currentDispatcher);
+				sub.unsubscribe();
 			}
 			catch (RuntimeException ex) {
 				// closed with the connection
@@ -815,6 +871,7 @@ final class PullConsumerContainer extends JetStreamContainer {
 		}
 		ListenerWorkers currentWorkers = this.workers;
 		if (currentWorkers != null && !this.stopping) {
+			this.stopping = true;
 			currentWorkers.close(Duration.ZERO);
 		}
 	}

@@ -93,7 +93,10 @@ class JetStreamListenerResilienceTests {
 	}
 
 	private static void publish(NatsServer server, Set<String> acknowledged, AtomicBoolean publishing) {
-		Options options = new Options.Builder().server(server.url()).maxReconnects(-1).reconnectWait(Duration.ofMillis(100)).build();
+		Options options = new Options.Builder().server(server.url())
+			.maxReconnects(-1)
+			.reconnectWait(Duration.ofMillis(100))
+			.build();
 		try (Connection connection = Nats.connect(options)) {
 			JetStream js = connection.jetStream();
 			int i = 0;

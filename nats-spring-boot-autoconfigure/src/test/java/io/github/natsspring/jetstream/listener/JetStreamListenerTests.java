@@ -216,6 +216,29 @@ class JetStreamListenerTests {
 	}
 
 	@Test
+	@Tag("compat")
+	void slowHandlersKeepStreamOrderAndTheClientHoldsAtMostOneBatch() throws Exception {
+		this.runner
+			.withPropertyValues("nats.jetstream.streams[ORDER].subjects=order.>",
+					"nats.jetstream.streams[ORDER].storage=memory")
+			.withUserConfiguration(OrderListener.class)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				OrderListener listener = context.getBean(OrderListener.class);
+				for (int i = 0; i < 6; i++) {
+					raw.jetStream().publish("order.x", ("o-" + i).getBytes(StandardCharsets.UTF_8));
+				}
+				// the first handler takes longer than a pull lives (expires 1s + grace): nothing is pulled meanwhile
+				await().atMost(Duration.ofSeconds(2)).until(() -> listener.handled.size() == 1);
+				Thread.sleep(1200);
+				assertThat(consumer(raw, "ORDER", "order").getDelivered().getConsumerSequence()).isLessThanOrEqualTo(3);
+				await().atMost(Duration.ofSeconds(10)).until(() -> settled(raw, "ORDER", "order"));
+				assertThat(listener.handled).containsExactly("o-0", "o-1", "o-2", "o-3", "o-4", "o-5");
+				assertThat(consumer(raw, "ORDER", "order").getRedelivered()).isZero();
+			});
+	}
+
+	@Test
 	void deDuplicationSkipsMessagesAlreadyHandled() throws Exception {
 		this.runner
 			.withPropertyValues("nats.jetstream.streams[DEDUPE].subjects=dedupe.>",
@@ -430,6 +453,21 @@ class JetStreamListenerTests {
 			this.started.incrementAndGet();
 			Thread.sleep(2500);
 			this.finished.incrementAndGet();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OrderListener {
+
+		final List<String> handled = new CopyOnWriteArrayList<>();
+
+		@JetStreamListener(stream = "ORDER", consumer = "order", batchSize = "2")
+		void onMessage(String payload) throws InterruptedException {
+			this.handled.add(payload);
+			if (payload.equals("o-0")) {
+				Thread.sleep(2500);
+			}
 		}
 
 	}
