@@ -25,7 +25,6 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import io.github.natsspring.connection.NatsConnectionState;
-import io.github.natsspring.core.NatsException;
 import io.github.natsspring.core.NatsHeaders;
 import io.github.natsspring.core.NatsMessageContext;
 import io.github.natsspring.core.NatsNotConnectedException;

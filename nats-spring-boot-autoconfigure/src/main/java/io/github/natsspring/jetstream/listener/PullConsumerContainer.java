@@ -162,8 +162,8 @@ final class PullConsumerContainer extends JetStreamContainer {
 			if (this.endpoint.sendTo() != null) {
 				this.sendToJetStream = !jsm.getStreamNames(this.endpoint.sendTo()).isEmpty();
 			}
-			this.setUp = true;
 			startConsuming();
+			this.setUp = true;
 		}
 		catch (IOException ex) {
 			throw new ListenerTransientException(ex);
@@ -358,7 +358,15 @@ final class PullConsumerContainer extends JetStreamContainer {
 				failures = 0;
 				outstanding = Math.max(0, outstanding - 1);
 				activity();
-				if (!this.workers.execute(() -> handle(message))) {
+				boolean taken;
+				try {
+					taken = this.workers.execute(() -> handle(message));
+				}
+				catch (InterruptedException ex) {
+					nakQuietly(message);
+					throw ex;
+				}
+				if (!taken) {
 					nakQuietly(message);
 				}
 			}
@@ -447,6 +455,19 @@ final class PullConsumerContainer extends JetStreamContainer {
 				setup();
 				this.logger.info(what() + " started after all");
 				return;
+			}
+			Thread thread = this.consumerThread;
+			if (thread == null || !thread.isAlive()) {
+				this.logger.error(what() + ": its consumer thread ended unexpectedly; starting it again");
+				synchronized (this) {
+					this.consumerThread = null;
+					try {
+						startConsuming();
+					}
+					catch (IOException | JetStreamApiException ex) {
+						throw new ListenerTransientException(ex);
+					}
+				}
 			}
 			refreshConsumerInfo();
 		}
