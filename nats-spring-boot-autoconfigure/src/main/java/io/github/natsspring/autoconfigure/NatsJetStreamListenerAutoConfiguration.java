@@ -13,7 +13,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.util.StringUtils;
 
-import io.github.natsspring.jetstream.JetStreamTemplate;
+import io.github.natsspring.jetstream.JetStreamOperations;
 import io.github.natsspring.jetstream.listener.JetStreamListenerDefaults;
 import io.github.natsspring.jetstream.listener.JetStreamListenerEndpointFactory;
 import io.github.natsspring.jetstream.listener.JetStreamListenerMeters;
@@ -38,9 +38,9 @@ public final class NatsJetStreamListenerAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	JetStreamListenerSupport natsJetStreamListenerSupport(JetStreamReconciler natsJetStreamReconciler,
-			JetStreamTemplate jetStreamTemplate, NatsJetStreamListenerProperties properties,
+			JetStreamOperations jetStreamOperations, NatsJetStreamListenerProperties properties,
 			NatsJetStreamProperties jetStreamProperties, ObjectProvider<JetStreamListenerMeters> meters) {
-		return new JetStreamListenerSupport(natsJetStreamReconciler, defaults(properties), jetStreamTemplate,
+		return new JetStreamListenerSupport(natsJetStreamReconciler, defaults(properties), jetStreamOperations,
 				meters.getIfAvailable(() -> JetStreamListenerMeters.NONE),
 				jetStreamProperties.getReconcile().getTimeout());
 	}

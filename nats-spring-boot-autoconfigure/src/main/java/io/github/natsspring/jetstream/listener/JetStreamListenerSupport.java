@@ -89,6 +89,9 @@ public class JetStreamListenerSupport implements DisposableBean {
 	 * @return {@code true} if the listener may create what it needs
 	 */
 	boolean mayCreate() {
+		if (this.reconciler == null) {
+			return true;
+		}
 		ReconcileMode mode = this.reconciler.getMode();
 		return mode == ReconcileMode.UPDATE || mode == ReconcileMode.CREATE_ONLY;
 	}
@@ -99,7 +102,7 @@ public class JetStreamListenerSupport implements DisposableBean {
 	 * @throws IllegalStateException if the reconciler could not make it real
 	 */
 	synchronized void ensureDeadLetterStream() {
-		if (this.deadLetterStreamEnsured || this.defaults.deadLetterStream() == null) {
+		if (this.deadLetterStreamEnsured || this.defaults.deadLetterStream() == null || this.reconciler == null) {
 			return;
 		}
 		ReconcileReport report = this.reconciler.ensureStream(this.defaults.deadLetterStream());
