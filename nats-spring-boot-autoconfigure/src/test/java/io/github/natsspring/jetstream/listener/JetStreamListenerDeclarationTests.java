@@ -64,6 +64,34 @@ class JetStreamListenerDeclarationTests {
 	}
 
 	@Test
+	void propertiesBindIntoTheListenerDefaults() {
+		this.runner
+			.withPropertyValues("nats.jetstream.listener.max-deliver=7", "nats.jetstream.listener.nak-delay=2s,20s",
+					"nats.jetstream.listener.batch-size=50", "nats.jetstream.listener.max-bytes=1MB",
+					"nats.jetstream.listener.dead-letter.subject-prefix=parked",
+					"nats.jetstream.listener.dead-letter.stream=PARKED_ALL",
+					"nats.jetstream.listener.dead-letter.max-age=7d", "nats.jetstream.listener.dedupe.ttl=1h")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				JetStreamListenerDefaults defaults = context.getBean(JetStreamListenerSupport.class).getDefaults();
+				assertThat(defaults.maxDeliver()).isEqualTo(7);
+				assertThat(defaults.nakDelay()).containsExactly(Duration.ofSeconds(2), Duration.ofSeconds(20));
+				assertThat(defaults.batchSize()).isEqualTo(50);
+				assertThat(defaults.maxBytes()).isEqualTo(1024 * 1024);
+				assertThat(defaults.deadLetterSubjectPrefix()).isEqualTo("parked");
+				assertThat(defaults.deadLetterStream().name()).isEqualTo("PARKED_ALL");
+				assertThat(defaults.deadLetterStream().subjects()).containsExactly("parked.>");
+				assertThat(defaults.deadLetterStream().maxAge()).isEqualTo(Duration.ofDays(7));
+				assertThat(defaults.dedupeTtl()).isEqualTo(Duration.ofHours(1));
+			});
+		this.runner.withPropertyValues("nats.jetstream.listener.dead-letter.subject-prefix=dlq.>").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(FailureAnalyzers.analyze(context.getStartupFailure()).getDescription())
+				.contains("nats.jetstream.listener.dead-letter.subject-prefix");
+		});
+	}
+
+	@Test
 	@Tag("compat")
 	void aConsumerDeclaredInConfigurationIsUsedAndMergedWithTheAnnotation(CapturedOutput output) throws Exception {
 		this.runner
