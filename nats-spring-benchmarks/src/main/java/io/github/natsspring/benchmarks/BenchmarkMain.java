@@ -42,6 +42,7 @@ public class BenchmarkMain {
 		scenarios.addAll(MicroScenarios.all());
 		scenarios.addAll(JetStreamPublishScenarios.all());
 		scenarios.addAll(ReconcileScenarios.all());
+		scenarios.addAll(JetStreamScenarios.all());
 		return scenarios;
 	}
 

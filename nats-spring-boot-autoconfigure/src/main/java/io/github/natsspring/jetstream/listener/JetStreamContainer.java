@@ -1,0 +1,339 @@
+package io.github.natsspring.jetstream.listener;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+import io.micrometer.observation.Observation;
+import io.nats.client.Connection;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.JetStreamOptions;
+import io.nats.client.Message;
+import io.nats.client.PublishOptions;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import io.github.natsspring.connection.NatsConnectionState;
+import io.github.natsspring.core.NatsHeaders;
+import io.github.natsspring.core.NatsMessageContext;
+import io.github.natsspring.core.NatsNotConnectedException;
+import io.github.natsspring.jetstream.reconcile.InvalidDeclarationException;
+import io.github.natsspring.jetstream.reconcile.JetStreamReconcileException;
+import io.github.natsspring.listener.ListenerContainer;
+import io.github.natsspring.listener.ListenerContext;
+import io.github.natsspring.listener.ListenerWorkers;
+import io.github.natsspring.listener.NatsMessages;
+import io.github.natsspring.listener.ServiceError;
+import io.github.natsspring.observation.NatsObservations;
+
+/**
+ * What the durable and the ordered JetStream containers share: invoking the method (observation, correlation id,
+ * result publishing), classifying failures, nak delays, dead letters, outcome metrics and activity tracking.
+ */
+abstract class JetStreamContainer implements ListenerContainer {
+
+	/** The listener kind in metrics and observations. */
+	static final String KIND = "jetstream";
+
+	/** Metadata key of the {@link Acknowledgment} handed to manual-mode methods. */
+	static final String ACKNOWLEDGMENT = "nats_acknowledgment";
+
+	/** Metadata key of the {@link JetStreamMetadata}. */
+	static final String METADATA = "nats_jetStreamMetadata";
+
+	static final String ACKED = "acked";
+
+	static final String RETRIED = "retried";
+
+	static final String DEAD_LETTERED = "dead-lettered";
+
+	static final String TERMINATED = "terminated";
+
+	static final String DUPLICATE = "duplicate";
+
+	static final String UNACKNOWLEDGED = "unacknowledged";
+
+	static final String FAILED = "failed";
+
+	protected final Log logger = LogFactory.getLog(getClass());
+
+	protected final JetStreamListenerEndpoint endpoint;
+
+	protected final ListenerContext context;
+
+	protected final JetStreamListenerSupport support;
+
+	private final Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
+
+	private volatile long lastActivityNanos = System.nanoTime();
+
+	private volatile Instant lastActivity;
+
+	protected volatile boolean running;
+
+	protected volatile boolean stopping;
+
+	/** Why the container does not consume as it should, for health; {@code null} when fine. */
+	protected volatile String problem;
+
+	protected volatile Connection connection;
+
+	protected volatile ScheduledExecutorService scheduler;
+
+	protected volatile ListenerWorkers workers;
+
+	protected volatile DeadLetter deadLetter;
+
+	/** Whether results go out with JetStream (a stream captures {@code sendTo}). */
+	protected volatile boolean sendToJetStream;
+
+	protected volatile List<Duration> nakDelays;
+
+	protected volatile int attempts;
+
+	JetStreamContainer(JetStreamListenerEndpoint endpoint, ListenerContext context) {
+		this.endpoint = endpoint;
+		this.context = context;
+		this.support = endpoint.support();
+		this.nakDelays = endpoint.nakDelay().isEmpty() ? this.support.getDefaults().nakDelay() : endpoint.nakDelay();
+		this.attempts = (endpoint.maxDeliver() != null) ? endpoint.maxDeliver() : this.support.getDefaults().maxDeliver();
+	}
+
+	@Override
+	public String getId() {
+		return this.endpoint.id();
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	String what() {
+		return "@JetStreamListener " + this.endpoint.id();
+	}
+
+	ScheduledExecutorService newScheduler(int threads) {
+		AtomicInteger counter = new AtomicInteger();
+		ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(threads, (runnable) -> {
+			Thread thread = new Thread(runnable, "nats-js-" + this.endpoint.id() + "-" + counter.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		});
+		executor.setRemoveOnCancelPolicy(true);
+		executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+		return executor;
+	}
+
+	private volatile JetStreamManagement management;
+
+	private volatile Connection managementConnection;
+
+	JetStreamManagement management(Connection connection) throws IOException {
+		JetStreamManagement current = this.management;
+		if (current == null || this.managementConnection != connection) {
+			current = connection.jetStreamManagement(
+					JetStreamOptions.builder().requestTimeout(this.support.getRequestTimeout()).build());
+			this.management = current;
+			this.managementConnection = connection;
+		}
+		return current;
+	}
+
+	/**
+	 * Releases threads without waiting; for containers whose application failed to start.
+	 */
+	abstract void release();
+
+	DeadLetter prepareDeadLetters(JetStreamManagement jsm) throws IOException, JetStreamApiException {
+		if (!this.endpoint.deadLetter()) {
+			return null;
+		}
+		String subject = this.endpoint.deadLetterSubject();
+		if (this.endpoint.defaultDeadLetterSubject() && this.support.getReconciler() != null) {
+			this.support.ensureDeadLetterStream();
+		}
+		if (jsm.getStreamNames(subject).isEmpty()) {
+			throw new JetStreamListenerException(what() + " (" + this.endpoint.method().getDescription()
+					+ "): no stream captures the dead-letter subject '" + subject + "', so failed messages could not "
+					+ "be stored. Declare a stream for it, let the listener declare one "
+					+ "(nats.jetstream.listener.dead-letter.declare-stream=true), or opt out with "
+					+ "@JetStreamListener(deadLetter = \"false\").");
+		}
+		return new DeadLetter(subject, this.support.getDefaults().deadLetterTimeout());
+	}
+
+	// --- handling --------------------------------------------------------------------------------------------------
+
+	void activity() {
+		this.lastActivityNanos = System.nanoTime();
+		this.lastActivity = null;
+	}
+
+	long lastActivityNanos() {
+		return this.lastActivityNanos;
+	}
+
+	long nanosSinceActivity() {
+		return System.nanoTime() - this.lastActivityNanos;
+	}
+
+	Instant lastActivity() {
+		Instant cached = this.lastActivity;
+		if (cached == null) {
+			cached = Instant.now().minusNanos(nanosSinceActivity());
+			this.lastActivity = cached;
+		}
+		return cached;
+	}
+
+	void record(String outcome, long startNanos) {
+		this.outcomes.computeIfAbsent(outcome, (key) -> new LongAdder()).increment();
+		this.context.getMetrics().record(this.endpoint.id(), KIND, outcome, System.nanoTime() - startNanos);
+	}
+
+	long count(String outcome) {
+		LongAdder adder = this.outcomes.get(outcome);
+		return (adder != null) ? adder.sum() : 0;
+	}
+
+	Map<String, Object> metadata(Message message, JetStreamMetadata metadata, Acknowledgment acknowledgment) {
+		Map<String, Object> values = new HashMap<>(8);
+		values.put(NatsHeaders.STREAM, metadata.stream());
+		values.put(NatsHeaders.CONSUMER, metadata.consumer());
+		values.put(NatsHeaders.STREAM_SEQUENCE, metadata.streamSequence());
+		values.put(NatsHeaders.DELIVERED_COUNT, metadata.deliveredCount());
+		if (metadata.timestamp() != null) {
+			values.put(NatsHeaders.TIMESTAMP, metadata.timestamp());
+		}
+		values.put(METADATA, metadata);
+		if (acknowledgment != null) {
+			values.put(ACKNOWLEDGMENT, acknowledgment);
+		}
+		return values;
+	}
+
+	/**
+	 * Calls the method in a {@code nats.process} observation, with the message as the current one (for the
+	 * correlation id of what it sends), waits for an asynchronous result, and publishes a non-null result to
+	 * {@code sendTo}.
+	 */
+	Object invoke(Message message, JetStreamMetadata metadata, Acknowledgment acknowledgment) throws Exception {
+		Observation observation = NatsObservations
+			.process(this.context.getObservationRegistry(), message, this.endpoint.id(), KIND)
+			.start();
+		try (Observation.Scope scope = observation.openScope()) {
+			return NatsMessageContext.with(message, () -> {
+				Object result = this.endpoint.method()
+					.invoke(NatsMessages.toMessage(message, metadata(message, metadata, acknowledgment)));
+				if (result instanceof CompletionStage<?> stage) {
+					result = stage.toCompletableFuture().join();
+				}
+				if (result != null && this.endpoint.sendTo() != null) {
+					publishResult(result, metadata);
+				}
+				return result;
+			});
+		}
+		catch (Exception ex) {
+			observation.error(ServiceError.unwrap(ex));
+			throw ex;
+		}
+		finally {
+			observation.stop();
+		}
+	}
+
+	private void publishResult(Object result, JetStreamMetadata metadata) {
+		if (this.sendToJetStream) {
+			// one id per source message: a result sent again after a redelivery is stored once
+			String id = "result." + metadata.stream() + "." + this.endpoint.consumerLabel() + "."
+					+ metadata.streamSequence();
+			this.support.getJetStreamOperations()
+				.publish(this.endpoint.sendTo(), result, PublishOptions.builder().messageId(id).build());
+		}
+		else {
+			this.context.getNatsOperations().publish(this.endpoint.sendTo(), result);
+		}
+	}
+
+	/**
+	 * Whether retrying cannot help: conversion and validation failures, and the listener's non-retryable types
+	 * anywhere in the cause chain.
+	 */
+	boolean isPermanent(Throwable failure) {
+		if (ServiceError.isPermanent(failure)) {
+			return true;
+		}
+		List<Class<? extends Throwable>> types = this.endpoint.nonRetryable();
+		if (types.isEmpty()) {
+			return false;
+		}
+		for (Throwable cause = failure; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
+			for (Class<? extends Throwable> type : types) {
+				if (type.isInstance(cause)) {
+					return true;
+				}
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * The delay before the next delivery after a failed one.
+	 * @param delivered how many times the message has been delivered (1 on the first delivery)
+	 * @return the delay
+	 */
+	Duration nakDelay(long delivered) {
+		List<Duration> delays = this.nakDelays;
+		int index = (int) Math.min(Math.max(delivered, 1) - 1, delays.size() - 1);
+		return delays.get(index);
+	}
+
+	static String describe(Throwable failure) {
+		Throwable cause = ServiceError.unwrap(failure);
+		return cause.getClass().getName() + ((cause.getMessage() != null) ? ": " + cause.getMessage() : "");
+	}
+
+	/**
+	 * Whether a setup failure may go away by itself (no connection, a timeout, JetStream not answering), so the
+	 * container keeps trying; other failures are mistakes the user has to fix and fail the start.
+	 */
+	static boolean isTransient(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
+			if (cause instanceof InvalidDeclarationException || cause instanceof JetStreamListenerException) {
+				return false;
+			}
+			if (cause instanceof JetStreamReconcileException reconcile) {
+				return reconcile.getReport() == null && reconcile.getCause() != null;
+			}
+			if (cause instanceof IOException || cause instanceof TimeoutException
+					|| cause instanceof NatsNotConnectedException) {
+				return true;
+			}
+			if (cause instanceof JetStreamApiException api) {
+				// 503 and JetStream temporarily unavailable
+				return api.getErrorCode() == 503 || api.getApiErrorCode() == 10008;
+			}
+		}
+		return false;
+	}
+
+	boolean isConnected() {
+		Connection current = this.connection;
+		return current != null && current.getStatus() == Connection.Status.CONNECTED
+				&& this.context.getConnectionManager().getState() != NatsConnectionState.CLOSED;
+	}
+
+}
