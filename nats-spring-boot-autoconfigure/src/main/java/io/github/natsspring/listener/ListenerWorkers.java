@@ -75,6 +75,11 @@ public final class ListenerWorkers {
 			return false;
 		}
 		this.permits.acquire();
+		if (this.closed) {
+			// closed while we waited for a worker
+			this.permits.release();
+			return false;
+		}
 		try {
 			this.executor.execute(() -> {
 				try {

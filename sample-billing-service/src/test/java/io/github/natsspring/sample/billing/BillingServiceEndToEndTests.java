@@ -1,0 +1,263 @@
+package io.github.natsspring.sample.billing;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import io.nats.client.Connection;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.Nats;
+import io.nats.client.api.MessageInfo;
+import io.nats.client.api.StreamInfo;
+import io.nats.client.api.StreamInfoOptions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import io.github.natsspring.core.NatsServiceErrorException;
+import io.github.natsspring.core.NatsTemplate;
+import io.github.natsspring.jetstream.listener.DeadLetterHeaders;
+import io.github.natsspring.sample.billing.command.CreateInvoice;
+import io.github.natsspring.sample.billing.command.PayInvoice;
+import io.github.natsspring.sample.billing.invoice.Invoice;
+import io.github.natsspring.sample.billing.invoice.InvoiceLine;
+import io.github.natsspring.sample.billing.invoice.InvoiceStatus;
+import io.github.natsspring.sample.billing.invoice.TaxRule;
+import io.github.natsspring.sample.billing.query.InvoiceView;
+import io.github.natsspring.test.NatsServerExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The billing service end to end against a real nats-server: HTTP and NATS in, events through JetStream, the
+ * projection, queries, dead letters, flags, health and metrics.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ActiveProfiles("test")
+class BillingServiceEndToEndTests {
+
+	@RegisterExtension
+	static final NatsServerExtension server = NatsServerExtension.jetStream();
+
+	private static Connection raw;
+
+	@DynamicPropertySource
+	static void natsProperties(DynamicPropertyRegistry registry) {
+		registry.add("nats.servers", server::url);
+	}
+
+	@BeforeAll
+	static void connect() throws Exception {
+		raw = Nats.connect(server.url());
+	}
+
+	@AfterAll
+	static void disconnect() throws Exception {
+		raw.close();
+	}
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	NatsTemplate nats;
+
+	@Test
+	void commandEventProjectionQueryOverHttp() throws Exception {
+		String id = newId();
+		HttpResponse<String> created = post("/invoices", """
+				{"invoiceId":"%s","customerId":"acme","lines":[{"description":"Support","quantity":2,"unitPriceCents":5000}]}
+				""".formatted(id));
+		assertThat(created.statusCode()).isEqualTo(200);
+		assertThat(created.body()).contains("\"status\":\"OPEN\"").contains("\"totalCents\":12000");
+		await().untilAsserted(() -> assertThat(get("/invoices/" + id).body()).contains("\"status\":\"OPEN\""));
+		assertThat(eventsFor("billing.evt.invoice.created", id)).isEqualTo(1);
+
+		assertThat(post("/invoices/" + id + "/pay", "{\"amountCents\":12000}").statusCode()).isEqualTo(200);
+		await().untilAsserted(() -> assertThat(get("/invoices/" + id).body()).contains("\"status\":\"PAID\""));
+		assertThat(get("/invoices/" + id + "/document").body()).contains("\"total\" : \"120.00\"")
+			.contains("\"status\" : \"PAID\"");
+		assertThat(get("/invoices?customerId=acme").body()).contains(id);
+		assertThat(post("/invoices/" + id + "/pay", "{\"amountCents\":1}").statusCode()).isEqualTo(200);
+		assertThat(post("/invoices/" + id + "/void", "{\"reason\":\"oops\"}").statusCode()).isEqualTo(409);
+		assertThat(get("/invoices/does-not-exist").statusCode()).isEqualTo(404);
+		assertThat(post("/invoices", "{\"invoiceId\":\"x\",\"customerId\":\"acme\",\"lines\":[]}").statusCode())
+			.isEqualTo(400);
+	}
+
+	@Test
+	void theSameCommandTwiceChangesNothing() throws Exception {
+		String id = newId();
+		CreateInvoice create = new CreateInvoice(id, "globex", List.of(new InvoiceLine("Licence", 1, 9900)));
+		Invoice first = this.nats.request("billing.cmd.invoice.create", create, Invoice.class);
+		Invoice second = this.nats.request("billing.cmd.invoice.create", create, Invoice.class);
+		assertThat(second).isEqualTo(first);
+		this.nats.request("billing.cmd.invoice.pay", new PayInvoice(id, first.totalCents()), Invoice.class);
+		this.nats.request("billing.cmd.invoice.pay", new PayInvoice(id, first.totalCents()), Invoice.class);
+		assertThat(eventsFor("billing.evt.invoice.created", id)).isEqualTo(1);
+		assertThat(eventsFor("billing.evt.invoice.paid", id)).isEqualTo(1);
+		await().untilAsserted(() -> assertThat(view(id).invoice().status()).isEqualTo(InvoiceStatus.PAID));
+		// the same id with other content is a conflict, not a silent overwrite
+		assertThatExceptionOfType(NatsServiceErrorException.class)
+			.isThrownBy(() -> this.nats.request("billing.cmd.invoice.create",
+					new CreateInvoice(id, "globex", List.of(new InvoiceLine("Other", 1, 1))), Invoice.class))
+			.satisfies((ex) -> assertThat(ex.getCode()).isEqualTo(409));
+	}
+
+	@Test
+	void theSameEventDeliveredTwiceChangesNothing() throws Exception {
+		String id = newId();
+		this.nats.request("billing.cmd.invoice.create",
+				new CreateInvoice(id, "initech", List.of(new InvoiceLine("Audit", 3, 1000))), Invoice.class);
+		await().untilAsserted(() -> assertThat(view(id)).isNotNull());
+		InvoiceView before = view(id);
+		// the created event once more, as a redelivery would bring it (a new message id gets past de-duplication)
+		MessageInfo original = raw.jetStreamManagement().getLastMessage("BILLING_EVENTS", "billing.evt.invoice.created");
+		raw.jetStream().publish("billing.evt.invoice.created", original.getData());
+		Thread.sleep(500);
+		assertThat(view(id).invoice()).isEqualTo(before.invoice());
+	}
+
+	@Test
+	void aPoisonEventLandsInTheDeadLetterStreamAndOthersKeepFlowing() throws Exception {
+		String unknown = newId();
+		raw.jetStream().publish("billing.evt.invoice.paid", ("{\"eventId\":\"paid:" + unknown
+				+ "\",\"type\":\"PAID\",\"invoice\":{\"id\":\"" + unknown + "\",\"customerId\":\"x\",\"lines\":[],"
+				+ "\"taxRule\":\"STANDARD\",\"subtotalCents\":0,\"taxCents\":0,\"totalCents\":0,\"status\":\"PAID\"},"
+				+ "\"occurredAt\":\"2026-01-01T00:00:00Z\"}").getBytes(StandardCharsets.UTF_8));
+		raw.jetStream().publish("billing.evt.invoice.created", "{not json".getBytes(StandardCharsets.UTF_8));
+		String good = newId();
+		this.nats.request("billing.cmd.invoice.create",
+				new CreateInvoice(good, "acme", List.of(new InvoiceLine("Fine", 1, 100))), Invoice.class);
+		await().untilAsserted(() -> assertThat(view(good)).isNotNull());
+		JetStreamManagement jsm = raw.jetStreamManagement();
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(deadLetters(jsm))
+			.anySatisfy((message) -> {
+				assertThat(new String(message.getData(), StandardCharsets.UTF_8)).contains(unknown);
+				assertThat(message.getSubject()).isEqualTo("dlq.BILLING_EVENTS.invoice-projection");
+				assertThat(message.getHeaders().getFirst(DeadLetterHeaders.EXCEPTION)).contains("UnknownInvoiceException");
+				assertThat(message.getHeaders().getFirst(DeadLetterHeaders.DELIVERY_COUNT)).isEqualTo("1");
+			})
+			.anySatisfy((message) -> assertThat(new String(message.getData(), StandardCharsets.UTF_8))
+				.isEqualTo("{not json")));
+		// the poison events are settled: nothing left for the projection
+		await().untilAsserted(() -> assertThat(jsm.getConsumerInfo("BILLING_EVENTS", "invoice-projection").getNumPending())
+			.isZero());
+	}
+
+	@Test
+	void aFlagChangeTakesEffectWithoutARestart() throws Exception {
+		assertThat(put("/flags/tax-rule/reduced").statusCode()).isEqualTo(200);
+		await().untilAsserted(() -> assertThat(get("/flags").body()).contains("\"taxRuleInForce\":\"REDUCED\""));
+		Invoice reduced = this.nats.request("billing.cmd.invoice.create",
+				new CreateInvoice(newId(), "acme", List.of(new InvoiceLine("Item", 1, 10000))), Invoice.class);
+		assertThat(reduced.taxRule()).isEqualTo(TaxRule.REDUCED);
+		assertThat(reduced.taxCents()).isEqualTo(500);
+		put("/flags/tax-rule/standard");
+		await().untilAsserted(() -> assertThat(this.nats
+			.request("billing.cmd.invoice.create",
+					new CreateInvoice(newId(), "acme", List.of(new InvoiceLine("Item", 1, 10000))), Invoice.class)
+			.taxCents()).isEqualTo(2000));
+	}
+
+	@Test
+	void healthAndPrometheusOverHttp() throws Exception {
+		String id = newId();
+		this.nats.request("billing.cmd.invoice.create",
+				new CreateInvoice(id, "acme", List.of(new InvoiceLine("Item", 1, 100))), Invoice.class);
+		await().untilAsserted(() -> assertThat(view(id)).isNotNull());
+		this.nats.request("billing.qry.invoice.list", null, String.class);
+		String health = get("/actuator/health").body();
+		assertThat(health).contains("\"status\":\"UP\"")
+			.contains("\"connection\":{")
+			.contains("\"invoice-projection\"")
+			.contains("\"billing\":{")
+			.contains("\"jetstream\":{");
+		String metrics = get("/actuator/prometheus").body();
+		assertThat(metrics).contains("nats_client_connected 1.0")
+			.contains("nats_service_requests_seconds_count{endpoint=\"list\",service=\"billing\"}")
+			.contains("nats_listener_seconds_count{kind=\"jetstream\",listener=\"invoiceProjection.apply\",outcome=\"acked\"}")
+			.contains("nats_listener_pending{consumer=\"invoice-projection\"");
+	}
+
+	private InvoiceView view(String id) {
+		try {
+			return this.nats.request("billing.qry.invoice.by_id", id, InvoiceView.class);
+		}
+		catch (NatsServiceErrorException ex) {
+			return null;
+		}
+	}
+
+	private static List<MessageInfo> deadLetters(JetStreamManagement jsm) throws Exception {
+		StreamInfo dlq = jsm.getStreamInfo("DLQ");
+		List<MessageInfo> messages = new java.util.ArrayList<>();
+		for (long sequence = dlq.getStreamState().getFirstSequence(); sequence <= dlq.getStreamState()
+			.getLastSequence() && dlq.getStreamState().getMsgCount() > 0; sequence++) {
+			messages.add(jsm.getMessage("DLQ", sequence));
+		}
+		return messages;
+	}
+
+	private static long eventsFor(String subject, String invoiceId) throws Exception {
+		StreamInfo info = raw.jetStreamManagement()
+			.getStreamInfo("BILLING_EVENTS", StreamInfoOptions.filterSubjects(subject));
+		long count = 0;
+		for (long sequence = info.getStreamState().getFirstSequence(); sequence <= info.getStreamState()
+			.getLastSequence(); sequence++) {
+			try {
+				MessageInfo message = raw.jetStreamManagement().getMessage("BILLING_EVENTS", sequence);
+				if (message.getSubject().equals(subject)
+						&& new String(message.getData(), StandardCharsets.UTF_8).contains("\"id\":\"" + invoiceId + "\"")) {
+					count++;
+				}
+			}
+			catch (io.nats.client.JetStreamApiException ex) {
+				// deleted
+			}
+		}
+		return count;
+	}
+
+	private static String newId() {
+		return "inv-" + UUID.randomUUID().toString().substring(0, 8);
+	}
+
+	private HttpResponse<String> get(String path) throws Exception {
+		return send(HttpRequest.newBuilder(uri(path)).GET());
+	}
+
+	private HttpResponse<String> post(String path, String json) throws Exception {
+		return send(HttpRequest.newBuilder(uri(path))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(json)));
+	}
+
+	private HttpResponse<String> put(String path) throws Exception {
+		return send(HttpRequest.newBuilder(uri(path)).PUT(HttpRequest.BodyPublishers.noBody()));
+	}
+
+	private URI uri(String path) {
+		return URI.create("http://127.0.0.1:" + this.port + path);
+	}
+
+	private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+		return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+}
