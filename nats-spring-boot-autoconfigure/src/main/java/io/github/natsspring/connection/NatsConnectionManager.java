@@ -21,6 +21,7 @@ import org.apache.commons.logging.LogFactory;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.ApplicationEventPublisherAware;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
 
 import io.github.natsspring.connection.NatsConnectionEvent.Type;
@@ -35,7 +36,7 @@ import io.github.natsspring.core.NatsNotConnectedException;
  * Other components ask for the connection with {@link #getConnection()} or run work once it exists with
  * {@link #whenConnected(Consumer)}; jnats itself restores subscriptions after a reconnect.
  */
-public class NatsConnectionManager implements SmartLifecycle, ApplicationEventPublisherAware {
+public class NatsConnectionManager implements DisposableBean, SmartLifecycle, ApplicationEventPublisherAware {
 
 	private static final Log logger = LogFactory.getLog(NatsConnectionManager.class);
 
@@ -385,6 +386,15 @@ public class NatsConnectionManager implements SmartLifecycle, ApplicationEventPu
 
 	public Options getOptions() {
 		return this.options;
+	}
+
+	/**
+	 * Stops, if still running: a context whose refresh failed is destroyed without a lifecycle stop, and nothing
+	 * may be left connected or consuming.
+	 */
+	@Override
+	public void destroy() {
+		stop();
 	}
 
 	@Override

@@ -13,6 +13,7 @@ import io.nats.client.Connection;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
 
 import io.github.natsspring.connection.NatsConnectionManager;
@@ -26,7 +27,7 @@ import io.github.natsspring.connection.NatsLifecyclePhases;
  * Starting and stopping containers happens under one lock, so a late connection that starts containers cannot race
  * with shutdown and leave a container running.
  */
-public class NatsListenerEndpointRegistry implements SmartLifecycle {
+public class NatsListenerEndpointRegistry implements DisposableBean, SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(NatsListenerEndpointRegistry.class);
 
@@ -94,15 +95,23 @@ public class NatsListenerEndpointRegistry implements SmartLifecycle {
 			}
 		}
 		if (!toStart.isEmpty()) {
-			this.connectionManager.whenConnected((connection) -> startContainers(toStart, connection));
+			Thread starter = Thread.currentThread();
+			// connected now: a container that cannot start fails startup, with its reason (a configuration error);
+			// connected later, in the background: it is logged and health shows it DOWN
+			this.connectionManager.whenConnected((connection) -> startContainers(toStart, connection,
+					Thread.currentThread() == starter));
 		}
 	}
 
-	/**
-	 * Starts containers that are not running yet (unless the registry stopped meanwhile). One failing container
-	 * does not keep the others from starting.
-	 */
 	private void startContainers(List<ListenerContainer> toStart, Connection connection) {
+		startContainers(toStart, connection, false);
+	}
+
+	/**
+	 * Starts containers that are not running yet (unless the registry stopped meanwhile). Unless failures should
+	 * propagate, one failing container does not keep the others from starting.
+	 */
+	private void startContainers(List<ListenerContainer> toStart, Connection connection, boolean propagateFailures) {
 		synchronized (this.lifecycleMonitor) {
 			if (!this.running) {
 				return;
@@ -117,6 +126,9 @@ public class NatsListenerEndpointRegistry implements SmartLifecycle {
 					started = true;
 				}
 				catch (RuntimeException ex) {
+					if (propagateFailures) {
+						throw ex;
+					}
 					logger.error("Listener " + container.getId() + " could not start; health shows it DOWN", ex);
 				}
 			}
@@ -258,6 +270,15 @@ public class NatsListenerEndpointRegistry implements SmartLifecycle {
 		synchronized (this.registryMonitor) {
 			return new ArrayList<>(this.containers.values());
 		}
+	}
+
+	/**
+	 * Stops, if still running: a context whose refresh failed is destroyed without a lifecycle stop, and nothing
+	 * may be left connected or consuming.
+	 */
+	@Override
+	public void destroy() {
+		stop();
 	}
 
 	@Override

@@ -9,6 +9,7 @@ import io.nats.client.Connection;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
 
 import io.github.natsspring.connection.NatsConnectionManager;
@@ -21,7 +22,7 @@ import io.github.natsspring.listener.ListenerContext;
  * reachable at startup, otherwise as soon as it connects); on shutdown stops them first, answering the requests in
  * flight, before listeners stop and the connection drains.
  */
-public class NatsServiceRegistry implements SmartLifecycle {
+public class NatsServiceRegistry implements DisposableBean, SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(NatsServiceRegistry.class);
 
@@ -209,6 +210,15 @@ public class NatsServiceRegistry implements SmartLifecycle {
 	 */
 	public int getDefaultConcurrency() {
 		return this.defaultConcurrency;
+	}
+
+	/**
+	 * Stops, if still running: a context whose refresh failed is destroyed without a lifecycle stop, and nothing
+	 * may be left connected or consuming.
+	 */
+	@Override
+	public void destroy() {
+		stop();
 	}
 
 	@Override
