@@ -41,7 +41,7 @@ public final class JetStreamPublishScenarios {
 		catch (JetStreamApiException ex) {
 			jsm.addStream(StreamConfiguration.builder()
 				.name(STREAM)
-				.subjects("bench.js.>")
+				.subjects("bench.publish.>")
 				.storageType(StorageType.File)
 				.build());
 		}
@@ -71,10 +71,10 @@ public final class JetStreamPublishScenarios {
 			for (int i = 0; i < count; i++) {
 				long before = System.nanoTime();
 				if (this.raw) {
-					js.publish("bench.js.sync", payload);
+					js.publish("bench.publish.sync", payload);
 				}
 				else {
-					template.publish("bench.js.sync", payload);
+					template.publish("bench.publish.sync", payload);
 				}
 				latencies[i] = System.nanoTime() - before;
 			}
@@ -105,8 +105,8 @@ public final class JetStreamPublishScenarios {
 			List<CompletableFuture<?>> acks = new ArrayList<>(count);
 			long start = System.nanoTime();
 			for (int i = 0; i < count; i++) {
-				acks.add(this.raw ? js.publishAsync("bench.js.async", payload)
-						: template.publishAsync("bench.js.async", payload));
+				acks.add(this.raw ? js.publishAsync("bench.publish.async", payload)
+						: template.publishAsync("bench.publish.async", payload));
 			}
 			CompletableFuture.allOf(acks.toArray(new CompletableFuture<?>[0])).get(120, TimeUnit.SECONDS);
 			return new Result(name(), variant(), count, Duration.ofNanos(System.nanoTime() - start), new long[0]);
