@@ -168,12 +168,13 @@ class KvWatchTests {
 			kv.put("config.db.url", "3");
 			kv.put("other", "4");
 			kv.put("limits", "5");
-			await().atMost(Duration.ofSeconds(5))
-				.untilAsserted(() -> assertThat(recorder.all).containsExactly("flags.a", "flags.a.deep", "config.db.url",
-						"other", "limits"));
-			assertThat(recorder.oneToken).containsExactly("flags.a");
-			assertThat(recorder.rest).containsExactly("flags.a", "flags.a.deep");
-			assertThat(recorder.several).containsExactly("config.db.url", "limits");
+			// four watchers, each on its own thread: wait for all of them
+			await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+				assertThat(recorder.all).containsExactly("flags.a", "flags.a.deep", "config.db.url", "other", "limits");
+				assertThat(recorder.oneToken).containsExactly("flags.a");
+				assertThat(recorder.rest).containsExactly("flags.a", "flags.a.deep");
+				assertThat(recorder.several).containsExactly("config.db.url", "limits");
+			});
 		});
 	}
 
