@@ -31,6 +31,9 @@ import io.github.natsspring.observation.NatsObservations;
  */
 public class NatsTemplate implements NatsOperations {
 
+	/** Headers larger than this make the size check measure them exactly. */
+	private static final int HEADER_ALLOWANCE = 8 * 1024;
+
 	private final Supplier<Connection> connection;
 
 	private final NatsMessageConverter converter;
@@ -70,12 +73,19 @@ public class NatsTemplate implements NatsOperations {
 		Subjects.validatePublishSubject(subject);
 		Headers natsHeaders = toHeaders(headers);
 		byte[] data = this.converter.toPayload(payload, natsHeaders);
-		NatsObservations.send(this.observationRegistry, natsHeaders, subject, "publish").observe(() -> {
-			Message message = createMessage(subject, natsHeaders, data);
-			Connection current = this.connection.get();
-			checkSize(current, message);
-			current.publish(message);
-		});
+		if (this.observationRegistry.isNoop()) {
+			send(subject, natsHeaders, data);
+			return;
+		}
+		NatsObservations.send(this.observationRegistry, natsHeaders, subject, "publish")
+			.observe(() -> send(subject, natsHeaders, data));
+	}
+
+	private void send(String subject, Headers headers, byte[] data) {
+		Message message = createMessage(subject, headers, data);
+		Connection current = this.connection.get();
+		checkSize(current, message);
+		current.publish(message);
 	}
 
 	@Override
@@ -264,8 +274,13 @@ public class NatsTemplate implements NatsOperations {
 
 	private static void checkSize(Connection connection, Message message) {
 		long maxPayload = connection.getMaxPayload();
-		long size = message.getData().length + (message.hasHeaders() ? message.getHeaders().serializedLength() : 0);
-		if (maxPayload > 0 && size > maxPayload) {
+		long dataLength = message.getData().length;
+		// measuring the headers costs a pass over them; only worth it when the message may be close to the limit
+		if (maxPayload <= 0 || dataLength + HEADER_ALLOWANCE < maxPayload) {
+			return;
+		}
+		long size = dataLength + (message.hasHeaders() ? message.getHeaders().serializedLength() : 0);
+		if (size > maxPayload) {
 			throw new NatsPayloadTooLargeException(message.getSubject(), size, maxPayload);
 		}
 	}

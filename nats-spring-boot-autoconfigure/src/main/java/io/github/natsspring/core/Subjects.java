@@ -67,30 +67,39 @@ public final class Subjects {
 		if (subject == null || subject.isEmpty()) {
 			throw new NatsInvalidSubjectException(String.valueOf(subject), "a subject must not be empty");
 		}
-		for (int i = 0; i < subject.length(); i++) {
-			char c = subject.charAt(i);
-			if (Character.isWhitespace(c) || Character.isISOControl(c)) {
+		// one pass over the characters, no allocation: this runs for every message sent
+		int length = subject.length();
+		int tokenStart = 0;
+		for (int i = 0; i <= length; i++) {
+			char c = (i < length) ? subject.charAt(i) : '.';
+			if (c == '.') {
+				checkToken(subject, tokenStart, i, i == length, wildcardsAllowed);
+				tokenStart = i + 1;
+			}
+			else if (Character.isWhitespace(c) || Character.isISOControl(c)) {
 				throw new NatsInvalidSubjectException(subject, "whitespace and control characters are not allowed");
 			}
 		}
-		String[] tokens = subject.split("\\.", -1);
-		for (int i = 0; i < tokens.length; i++) {
-			String token = tokens[i];
-			if (token.isEmpty()) {
-				throw new NatsInvalidSubjectException(subject, "empty token (a leading, trailing or double '.')");
+	}
+
+	private static void checkToken(String subject, int start, int end, boolean last, boolean wildcardsAllowed) {
+		int length = end - start;
+		if (length == 0) {
+			throw new NatsInvalidSubjectException(subject, "empty token (a leading, trailing or double '.')");
+		}
+		char first = subject.charAt(start);
+		boolean wildcard = length == 1 && (first == '*' || first == '>');
+		if (wildcard) {
+			if (!wildcardsAllowed) {
+				throw new NatsInvalidSubjectException(subject,
+						"wildcards ('*', '>') match subjects when subscribing; a message needs a concrete subject");
 			}
-			if (token.equals("*") || token.equals(">")) {
-				if (!wildcardsAllowed) {
-					throw new NatsInvalidSubjectException(subject,
-							"wildcards ('*', '>') match subjects when subscribing; a message needs a concrete subject");
-				}
-				if (token.equals(">") && i != tokens.length - 1) {
-					throw new NatsInvalidSubjectException(subject, "'>' must be the last token");
-				}
+			if (first == '>' && !last) {
+				throw new NatsInvalidSubjectException(subject, "'>' must be the last token");
 			}
-			else if (token.contains(">") && wildcardsAllowed) {
-				throw new NatsInvalidSubjectException(subject, "'>' must be a whole token");
-			}
+		}
+		else if (wildcardsAllowed && subject.substring(start, end).contains(">")) {
+			throw new NatsInvalidSubjectException(subject, "'>' must be a whole token");
 		}
 	}
 
