@@ -40,7 +40,8 @@ public class NatsListenerEndpointRegistry implements DisposableBean, SmartLifecy
 
 	private final Map<String, ListenerContainer> containers = new LinkedHashMap<>();
 
-	private final Set<String> stoppedOnRequest = ConcurrentHashMap.newKeySet();
+	/** Containers of {@code autoStartup = false} endpoints that were started on request: expected to run since. */
+	private final Set<String> startedOnRequest = ConcurrentHashMap.newKeySet();
 
 	private final NatsConnectionManager connectionManager;
 
@@ -118,7 +119,7 @@ public class NatsListenerEndpointRegistry implements DisposableBean, SmartLifecy
 			}
 			boolean started = false;
 			for (ListenerContainer container : toStart) {
-				if (container.isRunning() || this.stoppedOnRequest.contains(container.getId())) {
+				if (container.isRunning()) {
 					continue;
 				}
 				try {
@@ -157,23 +158,22 @@ public class NatsListenerEndpointRegistry implements DisposableBean, SmartLifecy
 
 	/**
 	 * Starts one container: one declared with {@code autoStartup = false}, or one stopped with
-	 * {@link #stopContainer(String)}.
+	 * {@link #stopContainer(String)}. From then on it is expected to run: health reports it DOWN when it doesn't.
 	 * @param id the endpoint id
 	 */
 	public void startContainer(String id) {
 		ListenerContainer container = requireContainer(id);
-		this.stoppedOnRequest.remove(id);
+		this.startedOnRequest.add(id);
 		this.connectionManager.whenConnected((connection) -> startContainers(List.of(container), connection));
 	}
 
 	/**
-	 * Stops one container, letting its in-flight messages finish. Health reports it as stopped on purpose
-	 * (UNKNOWN), not as a failure, until it is started again.
+	 * Stops one container, letting its in-flight messages finish. A stopped listener consumes nothing, so health
+	 * reports it DOWN until it is started again.
 	 * @param id the endpoint id
 	 */
 	public void stopContainer(String id) {
 		ListenerContainer container = requireContainer(id);
-		this.stoppedOnRequest.add(id);
 		synchronized (this.lifecycleMonitor) {
 			if (container.isRunning()) {
 				container.stop(this.context.getShutdownTimeout());
@@ -249,8 +249,9 @@ public class NatsListenerEndpointRegistry implements DisposableBean, SmartLifecy
 	}
 
 	/**
-	 * Whether a container should be running now: the registry runs, the endpoint starts automatically (or was
-	 * started on request) and nobody stopped it on purpose.
+	 * Whether a container should be running now: the registry runs and the endpoint starts automatically or was
+	 * started on request. A listener declared with {@code autoStartup = false} and never started is not a problem
+	 * (health UNKNOWN); one that should run and doesn't is (DOWN).
 	 * @param id the endpoint id
 	 * @return {@code true} if a stopped container is a problem
 	 */
@@ -259,7 +260,7 @@ public class NatsListenerEndpointRegistry implements DisposableBean, SmartLifecy
 		synchronized (this.registryMonitor) {
 			endpoint = this.endpoints.get(id);
 		}
-		return this.running && endpoint != null && endpoint.isAutoStartup() && !this.stoppedOnRequest.contains(id);
+		return this.running && endpoint != null && (endpoint.isAutoStartup() || this.startedOnRequest.contains(id));
 	}
 
 	/**

@@ -271,9 +271,8 @@ class JetStreamListenerResilienceTests {
 					await().atMost(Duration.ofSeconds(5))
 						.until(() -> health(context, "gone").getStatus().equals(Status.UP));
 				}
-				// stopped on purpose: shown, but not a failure that turns the application DOWN
 				context.getBean(io.github.natsspring.listener.NatsListenerEndpointRegistry.class).stopContainer("gone");
-				assertThat(health(context, "gone").getStatus()).isEqualTo(Status.UNKNOWN);
+				assertThat(health(context, "gone").getStatus()).isEqualTo(Status.DOWN);
 				assertThat(health(context, "gone").getDetails()).containsEntry("state", "stopped");
 			});
 	}

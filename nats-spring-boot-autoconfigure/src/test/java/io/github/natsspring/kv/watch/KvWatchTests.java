@@ -300,10 +300,10 @@ class KvWatchTests {
 				.containsEntry("resumes", 0L);
 			assertThat(health(context, "all").getDetails()).containsEntry("lastRevision", 3L);
 
-			// stopped on purpose: reported, but not a failure that turns the application DOWN
+			// a stopped watcher watches nothing: DOWN
 			context.getBean(io.github.natsspring.listener.NatsListenerEndpointRegistry.class).stopContainer("rest");
 			Health stopped = health(context, "rest");
-			assertThat(stopped.getStatus()).isEqualTo(Status.UNKNOWN);
+			assertThat(stopped.getStatus()).isEqualTo(Status.DOWN);
 			assertThat(stopped.getDetails()).containsEntry("state", "STOPPED");
 		});
 	}
