@@ -69,8 +69,10 @@ public class ObjectStoreTemplate {
 	 * @param name the object name
 	 * @param target where the content goes
 	 * @return the object's info
+	 * @throws ObjectStoreObjectNotFoundException if there is no such object
 	 */
 	public ObjectInfo get(String name, OutputStream target) {
+		requireObject(name);
 		return call(name, () -> this.objectStore.get(name, target));
 	}
 
@@ -81,6 +83,7 @@ public class ObjectStoreTemplate {
 	 * @return the object's info
 	 */
 	public ObjectInfo get(String name, WritableResource target) {
+		requireObject(name);
 		return call(name, () -> {
 			try (OutputStream out = target.getOutputStream()) {
 				return this.objectStore.get(name, out);
@@ -92,6 +95,7 @@ public class ObjectStoreTemplate {
 	 * An object's content.
 	 * @param name the object name
 	 * @return the content
+	 * @throws ObjectStoreObjectNotFoundException if there is no such object
 	 */
 	public byte[] getBytes(String name) {
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -130,6 +134,14 @@ public class ObjectStoreTemplate {
 	 */
 	public ObjectStore getObjectStore() {
 		return this.objectStore;
+	}
+
+	/** A typed "not found" instead of jnats' client error, so callers can tell a missing object from an outage. */
+	private void requireObject(String name) {
+		ObjectInfo info = getInfo(name);
+		if (info == null || info.isDeleted()) {
+			throw new ObjectStoreObjectNotFoundException(getBucketName(), name);
+		}
 	}
 
 	private <R> R call(String name, Operation<R> operation) {

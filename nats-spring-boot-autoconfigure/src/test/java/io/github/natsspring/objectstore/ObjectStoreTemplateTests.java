@@ -66,6 +66,14 @@ class ObjectStoreTemplateTests {
 
 			template.delete("builds/app-2.jar");
 			assertThat(template.getInfo("builds/app-2.jar")).isNull();
+			// a missing object is a typed "not found", not a failure of the store
+			org.assertj.core.api.Assertions
+				.assertThatExceptionOfType(ObjectStoreObjectNotFoundException.class)
+				.isThrownBy(() -> template.getBytes("builds/app-2.jar"))
+				.satisfies((ex) -> assertThat(ex.getObjectName()).isEqualTo("builds/app-2.jar"));
+			org.assertj.core.api.Assertions
+				.assertThatExceptionOfType(ObjectStoreObjectNotFoundException.class)
+				.isThrownBy(() -> template.getBytes("never/put"));
 			assertThat(artifacts.store.getStatus().getDescription()).isEqualTo("Build outputs");
 		});
 	}
