@@ -56,6 +56,8 @@ public final class NatsServer implements AutoCloseable {
 
 	private final Duration startTimeout;
 
+	private final Path keptStoreDirectory;
+
 	private volatile Process process;
 
 	private NatsServer(Builder builder) {
@@ -63,6 +65,7 @@ public final class NatsServer implements AutoCloseable {
 		this.jetStream = builder.jetStream;
 		this.configBlocks = List.copyOf(builder.configBlocks);
 		this.startTimeout = builder.startTimeout;
+		this.keptStoreDirectory = builder.storeDirectory;
 		try {
 			this.directory = Files.createTempDirectory("nats-server-");
 		}
@@ -239,7 +242,7 @@ public final class NatsServer implements AutoCloseable {
 	}
 
 	public Path storeDirectory() {
-		return this.directory.resolve("jetstream");
+		return (this.keptStoreDirectory != null) ? this.keptStoreDirectory : this.directory.resolve("jetstream");
 	}
 
 	/** The server's log so far. */
@@ -253,7 +256,7 @@ public final class NatsServer implements AutoCloseable {
 		}
 	}
 
-	/** Stops the server and deletes its folder. */
+	/** Stops the server and deletes its folder (but not a store directory given to the builder). */
 	@Override
 	public void close() {
 		stop();
@@ -342,7 +345,18 @@ public final class NatsServer implements AutoCloseable {
 
 		private Duration startTimeout = Duration.ofSeconds(20);
 
+		private Path storeDirectory;
+
 		private Builder() {
+		}
+
+		/**
+		 * Keeps the JetStream store in this folder, which {@link NatsServer#close()} leaves in place, so data survives
+		 * from one run to the next (a development server, for example). By default the store is temporary.
+		 */
+		public Builder storeDirectory(Path storeDirectory) {
+			this.storeDirectory = storeDirectory;
+			return this;
 		}
 
 		/** Use the binary of this version ({@code latest}, {@code 2.10}) instead of the run's default. */

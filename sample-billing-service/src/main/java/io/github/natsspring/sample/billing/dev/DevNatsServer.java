@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.List;
 
 import org.apache.commons.logging.Log;
@@ -23,6 +24,9 @@ import io.github.natsspring.test.NatsServer;
 public class DevNatsServer implements SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(DevNatsServer.class);
+
+	/** Kept between runs, so invoices and events survive a restart of the sample. */
+	private static final Path STORE = Path.of(System.getProperty("java.io.tmpdir"), "billing-service-dev-nats");
 
 	private final List<String> servers;
 
@@ -49,10 +53,16 @@ public class DevNatsServer implements SmartLifecycle {
 			return;
 		}
 		try {
-			this.server = NatsServer.builder().port(port).name("billing-dev").jetStream(true).build().start();
+			this.server = NatsServer.builder()
+				.port(port)
+				.name("billing-dev")
+				.jetStream(true)
+				.storeDirectory(STORE)
+				.build()
+				.start();
 			logger.info("No NATS server at " + uri + ": started a local development server (nats-server "
-					+ this.server.version() + ", JetStream in " + this.server.storeDirectory()
-					+ "). Configure NATS_URL to use a real one.");
+					+ this.server.version() + ", JetStream data kept in " + this.server.storeDirectory()
+					+ "). Set NATS_URL to use a real one.");
 		}
 		catch (RuntimeException ex) {
 			logger.warn("No NATS server at " + uri + " and no local one could be started (" + ex.getMessage()

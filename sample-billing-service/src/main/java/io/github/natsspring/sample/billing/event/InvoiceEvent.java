@@ -2,6 +2,10 @@ package io.github.natsspring.sample.billing.event;
 
 import java.time.Instant;
 
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+
 import io.github.natsspring.sample.billing.invoice.Invoice;
 
 /**
@@ -14,7 +18,8 @@ import io.github.natsspring.sample.billing.invoice.Invoice;
  * @param invoice the invoice after it happened
  * @param occurredAt when it happened
  */
-public record InvoiceEvent(String eventId, InvoiceEventType type, Invoice invoice, Instant occurredAt) {
+public record InvoiceEvent(@NotBlank String eventId, @NotNull InvoiceEventType type, @NotNull @Valid Invoice invoice,
+		@NotNull Instant occurredAt) {
 
 	public static InvoiceEvent of(InvoiceEventType type, Invoice invoice, Instant now) {
 		return new InvoiceEvent(type.subjectToken() + ":" + invoice.id(), type, invoice, now);

@@ -4,6 +4,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+
 /**
  * An invoice as the write model keeps it (in the {@code INVOICES} KV bucket) and as events carry it.
  *
@@ -19,9 +23,9 @@ import java.util.Objects;
  * @param settledAt when it was paid or voided, or {@code null}
  * @param voidReason why it was voided, or {@code null}
  */
-public record Invoice(String id, String customerId, List<InvoiceLine> lines, TaxRule taxRule, long subtotalCents,
-		long taxCents, long totalCents, InvoiceStatus status, Instant createdAt, Instant settledAt,
-		String voidReason) {
+public record Invoice(@NotBlank String id, @NotBlank String customerId, @NotNull List<@Valid InvoiceLine> lines,
+		@NotNull TaxRule taxRule, long subtotalCents, long taxCents, long totalCents, @NotNull InvoiceStatus status,
+		@NotNull Instant createdAt, Instant settledAt, String voidReason) {
 
 	/**
 	 * Bills the lines with the given tax rule.

@@ -2,25 +2,29 @@ package io.github.natsspring.sample.billing.query;
 
 import java.util.Comparator;
 import java.util.List;
-import java.util.Objects;
 
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Component;
 
 import io.github.natsspring.kv.KeyValueTemplate;
+import io.github.natsspring.kv.watch.KvView;
 import io.github.natsspring.sample.billing.invoice.InvoiceNotFoundException;
 
 /**
- * Answers queries from the read model the projection maintains ({@code INVOICE_VIEWS}). Queries see a change once
- * its event was projected: eventually consistent, usually within milliseconds.
+ * Answers queries from the read model the projection maintains ({@code INVOICE_VIEWS}): one invoice straight from
+ * the bucket, lists from an in-memory view of it that a watcher keeps current. Queries see a change once its event
+ * was projected: eventually consistent, usually within milliseconds.
  */
 @Component
 public class InvoiceQueries {
 
 	private final KeyValueTemplate views;
 
-	public InvoiceQueries(@Qualifier("INVOICE_VIEWS") KeyValueTemplate views) {
+	private final KvView<InvoiceView> allViews;
+
+	public InvoiceQueries(@Qualifier("INVOICE_VIEWS") KeyValueTemplate views, KvView<InvoiceView> invoiceViews) {
 		this.views = views;
+		this.allViews = invoiceViews;
 	}
 
 	public InvoiceView byId(String id) {
@@ -33,10 +37,9 @@ public class InvoiceQueries {
 
 	public List<InvoiceView> list(ListInvoices filter) {
 		ListInvoices criteria = (filter != null) ? filter : new ListInvoices(null, null);
-		return this.views.keys()
+		return this.allViews.asMap()
+			.values()
 			.stream()
-			.map((key) -> this.views.get(key, InvoiceView.class))
-			.filter(Objects::nonNull)
 			.filter((view) -> criteria.customerId() == null
 					|| criteria.customerId().equals(view.invoice().customerId()))
 			.filter((view) -> criteria.status() == null || criteria.status() == view.invoice().status())

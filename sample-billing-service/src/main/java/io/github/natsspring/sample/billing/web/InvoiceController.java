@@ -25,8 +25,8 @@ import io.github.natsspring.sample.billing.query.InvoiceView;
 import io.github.natsspring.sample.billing.query.ListInvoices;
 
 /**
- * A small HTTP front door so a person can try the service with curl. Every call goes over NATS to the billing
- * service, exactly as another service would call it.
+ * A small HTTP front door so a person can try the service with curl. Commands and queries go over NATS to the
+ * billing service, exactly as another service would call it; the rendered document is read from the object store.
  *
  * <pre>
  * curl -X POST localhost:8080/invoices -H 'Content-Type: application/json' \

@@ -9,7 +9,7 @@ import io.github.natsspring.core.NatsNoRespondersException;
 import io.github.natsspring.core.NatsNotConnectedException;
 import io.github.natsspring.core.NatsRequestTimeoutException;
 import io.github.natsspring.core.NatsServiceErrorException;
-import io.github.natsspring.objectstore.ObjectStoreException;
+import io.github.natsspring.objectstore.ObjectStoreObjectNotFoundException;
 
 /**
  * Turns NATS outcomes into HTTP answers: a service error keeps its code and description; an unreachable service is
@@ -32,8 +32,8 @@ class NatsErrorHandler {
 	}
 
 	@ExceptionHandler
-	ProblemDetail missingDocument(ObjectStoreException ex) {
-		return ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, "no document: " + ex.getMessage());
+	ProblemDetail missingDocument(ObjectStoreObjectNotFoundException ex) {
+		return ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, "no document " + ex.getObjectName());
 	}
 
 }
