@@ -3,9 +3,7 @@ package io.github.natsspring.subscription;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.micrometer.observation.Observation;
@@ -17,6 +15,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import io.github.natsspring.core.NatsMessageContext;
+import io.github.natsspring.listener.DispatcherDrain;
 import io.github.natsspring.listener.ListenerContainer;
 import io.github.natsspring.listener.ListenerContext;
 import io.github.natsspring.listener.ListenerWorkers;
@@ -53,7 +52,7 @@ final class SubscriptionContainer implements ListenerContainer {
 
 	private volatile boolean running;
 
-	private volatile CompletableFuture<Boolean> draining;
+	private volatile DispatcherDrain draining;
 
 	SubscriptionContainer(SubscriptionEndpoint endpoint, ListenerContext context) {
 		this.endpoint = endpoint;
@@ -170,21 +169,8 @@ final class SubscriptionContainer implements ListenerContainer {
 		if (!this.running || this.draining != null) {
 			return;
 		}
-		try {
-			if (this.connection.getStatus() == Connection.Status.CONNECTED) {
-				// unsubscribes at the server; messages already delivered to the client are still handled
-				this.draining = this.dispatcher.drain(timeout);
-				return;
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-		catch (RuntimeException ex) {
-			logger.warn("Draining @NatsListener " + this.endpoint.id() + " failed: " + ex.getMessage());
-		}
-		closeDispatcherQuietly();
-		this.draining = CompletableFuture.completedFuture(Boolean.FALSE);
+		this.draining = DispatcherDrain.begin(this.connection, this.dispatcher, timeout, logger,
+				"@NatsListener " + this.endpoint.id());
 	}
 
 	@Override
@@ -195,31 +181,8 @@ final class SubscriptionContainer implements ListenerContainer {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		beginStop(timeout);
 		this.running = false;
-		try {
-			this.draining.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-		catch (Exception ex) {
-			logger.warn("Draining @NatsListener " + this.endpoint.id() + " did not finish: " + ex);
-			closeDispatcherQuietly();
-		}
+		this.draining.finish(this.workers, deadline, timeout, "message");
 		this.draining = null;
-		Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
-		if (!this.workers.close(left)) {
-			logger.warn("@NatsListener " + this.endpoint.id() + " still had " + this.workers.inFlight()
-					+ " message(s) in flight after the shutdown timeout of " + timeout);
-		}
-	}
-
-	private void closeDispatcherQuietly() {
-		try {
-			this.connection.closeDispatcher(this.dispatcher);
-		}
-		catch (RuntimeException ex) {
-			// already closed
-		}
 	}
 
 	@Override

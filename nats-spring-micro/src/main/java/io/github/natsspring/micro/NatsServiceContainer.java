@@ -6,9 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import io.nats.client.Connection;
@@ -21,6 +19,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import io.github.natsspring.core.NatsMessageContext;
+import io.github.natsspring.listener.DispatcherDrain;
 import io.github.natsspring.listener.ListenerContext;
 import io.github.natsspring.listener.ListenerWorkers;
 import io.github.natsspring.listener.NatsMessages;
@@ -71,7 +70,7 @@ public final class NatsServiceContainer {
 
 	private volatile boolean running;
 
-	private volatile CompletableFuture<Boolean> draining;
+	private volatile DispatcherDrain draining;
 
 	NatsServiceContainer(ServiceDefinition definition, ListenerContext context, List<ServiceRequestObserver> observers) {
 		this.definition = definition;
@@ -296,22 +295,10 @@ public final class NatsServiceContainer {
 		if (!this.running || this.draining != null) {
 			return;
 		}
-		closeQuietly(this.discoveryDispatcher);
-		try {
-			if (this.connection.getStatus() == Connection.Status.CONNECTED) {
-				// unsubscribes at the server; requests already delivered to the client are still answered
-				this.draining = this.requestDispatcher.drain(timeout);
-				return;
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-		catch (RuntimeException ex) {
-			logger.warn("Draining service " + this.definition.name() + " failed: " + ex.getMessage());
-		}
-		closeQuietly(this.requestDispatcher);
-		this.draining = CompletableFuture.completedFuture(Boolean.FALSE);
+		DispatcherDrain.closeQuietly(this.connection, this.discoveryDispatcher);
+		// unsubscribes at the server; requests already delivered to the client are still answered
+		this.draining = DispatcherDrain.begin(this.connection, this.requestDispatcher, timeout, logger,
+				"NATS service " + this.definition.name());
 	}
 
 	/**
@@ -324,36 +311,10 @@ public final class NatsServiceContainer {
 		}
 		long deadline = System.nanoTime() + timeout.toNanos();
 		beginStop(timeout);
-		try {
-			this.draining.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-		catch (Exception ex) {
-			logger.warn("Draining service " + this.definition.name() + " did not finish: " + ex);
-			closeQuietly(this.requestDispatcher);
-		}
+		this.draining.finish(this.workers, deadline, timeout, "request");
 		this.draining = null;
-		Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
-		if (!this.workers.close(left)) {
-			logger.warn("NATS service " + this.definition.name() + " still had " + this.workers.inFlight()
-					+ " request(s) in flight after the shutdown timeout of " + timeout);
-		}
 		this.running = false;
 		logger.info("NATS service " + this.definition.name() + " stopped (id " + this.id + ")");
-	}
-
-	private void closeQuietly(Dispatcher dispatcher) {
-		if (dispatcher == null) {
-			return;
-		}
-		try {
-			this.connection.closeDispatcher(dispatcher);
-		}
-		catch (RuntimeException ex) {
-			// already closed
-		}
 	}
 
 	// --- accessors ---------------------------------------------------------------------------------------------
