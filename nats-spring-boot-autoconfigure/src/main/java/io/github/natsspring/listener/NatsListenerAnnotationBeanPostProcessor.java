@@ -6,18 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
-import org.springframework.aop.framework.AopProxyUtils;
 import org.springframework.aop.support.AopUtils;
-import org.springframework.beans.BeansException;
-import org.springframework.beans.factory.BeanFactory;
-import org.springframework.beans.factory.BeanFactoryAware;
-import org.springframework.beans.factory.SmartInitializingSingleton;
-import org.springframework.beans.factory.config.BeanPostProcessor;
-import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.core.MethodIntrospector;
-import org.springframework.core.Ordered;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.annotation.MergedAnnotations;
 import org.springframework.util.ReflectionUtils;
@@ -29,50 +20,10 @@ import org.springframework.util.ReflectionUtils;
  * I/O; containers start later, once the connection is up. Deferring endpoint creation keeps the post-processor
  * from creating factories (and their dependencies) while other beans are still being built.
  */
-public class NatsListenerAnnotationBeanPostProcessor
-		implements BeanPostProcessor, BeanFactoryAware, SmartInitializingSingleton, Ordered {
-
-	private final Set<Class<?>> classesWithoutListeners = ConcurrentHashMap.newKeySet();
-
-	private final List<Candidate> candidates = new ArrayList<>();
-
-	private ConfigurableListableBeanFactory beanFactory;
-
-	private volatile boolean singletonsInstantiated;
+public class NatsListenerAnnotationBeanPostProcessor extends DeferredAnnotationBeanPostProcessor {
 
 	@Override
-	public void setBeanFactory(BeanFactory beanFactory) {
-		this.beanFactory = (ConfigurableListableBeanFactory) beanFactory;
-	}
-
-	@Override
-	public int getOrder() {
-		return LOWEST_PRECEDENCE;
-	}
-
-	@Override
-	public Object postProcessAfterInitialization(Object bean, String beanName) throws BeansException {
-		Class<?> targetClass = AopProxyUtils.ultimateTargetClass(bean);
-		if (this.classesWithoutListeners.contains(targetClass)) {
-			return bean;
-		}
-		if (!hasListenerMethods(targetClass)) {
-			this.classesWithoutListeners.add(targetClass);
-			return bean;
-		}
-		Candidate candidate = new Candidate(bean, beanName, targetClass);
-		if (this.singletonsInstantiated) {
-			process(List.of(candidate));
-		}
-		else {
-			synchronized (this.candidates) {
-				this.candidates.add(candidate);
-			}
-		}
-		return bean;
-	}
-
-	private static boolean hasListenerMethods(Class<?> targetClass) {
+	protected boolean isCandidate(Class<?> targetClass) {
 		boolean[] found = { false };
 		ReflectionUtils.doWithMethods(targetClass, (method) -> found[0] = true,
 				(method) -> !found[0] && MergedAnnotations.from(method)
@@ -82,25 +33,11 @@ public class NatsListenerAnnotationBeanPostProcessor
 	}
 
 	@Override
-	public void afterSingletonsInstantiated() {
-		List<Candidate> pending;
-		synchronized (this.candidates) {
-			pending = new ArrayList<>(this.candidates);
-			this.candidates.clear();
-		}
-		this.singletonsInstantiated = true;
-		process(pending);
-		this.classesWithoutListeners.clear();
-	}
-
-	private void process(List<Candidate> pending) {
-		if (pending.isEmpty()) {
-			return;
-		}
+	protected void process(List<Candidate> pending) {
 		List<NatsListenerEndpointFactory<?>> factories = new ArrayList<>();
-		this.beanFactory.getBeanProvider(NatsListenerEndpointFactory.class).orderedStream().forEach(factories::add);
-		NatsListenerEndpointRegistry registry = this.beanFactory.getBean(NatsListenerEndpointRegistry.class);
-		ListenerContext context = this.beanFactory.getBean(ListenerContext.class);
+		getBeanFactory().getBeanProvider(NatsListenerEndpointFactory.class).orderedStream().forEach(factories::add);
+		NatsListenerEndpointRegistry registry = getBeanFactory().getBean(NatsListenerEndpointRegistry.class);
+		ListenerContext context = getBeanFactory().getBean(ListenerContext.class);
 		Set<Class<?>> handled = new java.util.HashSet<>();
 		factories.forEach((factory) -> handled.add(factory.getAnnotationType()));
 		for (Candidate candidate : pending) {
@@ -144,9 +81,6 @@ public class NatsListenerAnnotationBeanPostProcessor
 				throw new InvalidListenerMethodException(ex.getMessage(), ex);
 			}
 		}
-	}
-
-	private record Candidate(Object bean, String beanName, Class<?> targetClass) {
 	}
 
 }
