@@ -49,13 +49,45 @@ public class NatsListenerEndpointRegistry implements DisposableBean, SmartLifecy
 
 	private final boolean autoStartup;
 
+	private final int phase;
+
+	private final Duration shutdownTimeout;
+
 	private volatile boolean running;
 
+	/**
+	 * Creates the registry of the annotated listeners: phase {@link NatsLifecyclePhases#LISTENERS}, the listeners'
+	 * shutdown timeout.
+	 * @param connectionManager the connection
+	 * @param context the listener infrastructure
+	 * @param autoStartup whether the containers start with the application
+	 */
 	public NatsListenerEndpointRegistry(NatsConnectionManager connectionManager, ListenerContext context,
 			boolean autoStartup) {
+		this(connectionManager, context, autoStartup, NatsLifecyclePhases.LISTENERS, null);
+	}
+
+	/**
+	 * Creates a registry for another kind of endpoint, such as services, that starts and stops in a phase of its
+	 * own. Not a bean of its own: its owner drives it, so that it does not clash with the listeners' registry.
+	 * @param connectionManager the connection
+	 * @param context the listener infrastructure
+	 * @param autoStartup whether the containers start with the application
+	 * @param phase the lifecycle phase, one of {@link NatsLifecyclePhases}
+	 * @param shutdownTimeout how long containers may take to finish in-flight messages on stop; {@code null} for
+	 * the listeners' ({@link ListenerContext#getShutdownTimeout()})
+	 */
+	public NatsListenerEndpointRegistry(NatsConnectionManager connectionManager, ListenerContext context,
+			boolean autoStartup, int phase, Duration shutdownTimeout) {
 		this.connectionManager = connectionManager;
 		this.context = context;
 		this.autoStartup = autoStartup;
+		this.phase = phase;
+		this.shutdownTimeout = shutdownTimeout;
+	}
+
+	private Duration getShutdownTimeout() {
+		return (this.shutdownTimeout != null) ? this.shutdownTimeout : this.context.getShutdownTimeout();
 	}
 
 	/**
@@ -176,7 +208,7 @@ public class NatsListenerEndpointRegistry implements DisposableBean, SmartLifecy
 		ListenerContainer container = requireContainer(id);
 		synchronized (this.lifecycleMonitor) {
 			if (container.isRunning()) {
-				container.stop(this.context.getShutdownTimeout());
+				container.stop(getShutdownTimeout());
 			}
 		}
 	}
@@ -198,7 +230,7 @@ public class NatsListenerEndpointRegistry implements DisposableBean, SmartLifecy
 				return;
 			}
 			this.running = false;
-			Duration timeout = this.context.getShutdownTimeout();
+			Duration timeout = getShutdownTimeout();
 			List<ListenerContainer> active = getContainers().stream().filter(ListenerContainer::isRunning).toList();
 			// first every container stops taking messages, one after another (each drain flushes once)...
 			for (ListenerContainer container : active) {
@@ -294,7 +326,7 @@ public class NatsListenerEndpointRegistry implements DisposableBean, SmartLifecy
 
 	@Override
 	public int getPhase() {
-		return NatsLifecyclePhases.LISTENERS;
+		return this.phase;
 	}
 
 }

@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeoutException;
 
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
@@ -39,8 +38,6 @@ import io.github.natsspring.listener.ServiceError;
 public final class NatsServiceContainer {
 
 	private static final Log logger = LogFactory.getLog(NatsServiceContainer.class);
-
-	private static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(2);
 
 	private static final ServiceError UNAVAILABLE = new ServiceError(503, "service unavailable");
 
@@ -110,7 +107,6 @@ public final class NatsServiceContainer {
 				this.discoveryDispatcher.subscribe(subject, (message) -> onDiscovery(verb, message));
 			}
 		}
-		flush(connection);
 		this.running = true;
 		for (ServiceRequestObserver observer : this.observers) {
 			observer.serviceStarted(this);
@@ -127,19 +123,6 @@ public final class NatsServiceContainer {
 							: " (no queue group)"));
 		}
 		return String.join(", ", parts);
-	}
-
-	private void flush(Connection connection) {
-		// the subscriptions reach the server before the application reports it has started
-		try {
-			connection.flush(FLUSH_TIMEOUT);
-		}
-		catch (TimeoutException ex) {
-			logger.debug("Flushing the subscriptions of service " + this.definition.name() + " timed out");
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
 	}
 
 	// --- discovery ---------------------------------------------------------------------------------------------

@@ -1,13 +1,8 @@
 package io.github.natsspring.micro;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
-
-import io.nats.client.Connection;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
@@ -15,35 +10,25 @@ import org.springframework.context.SmartLifecycle;
 import io.github.natsspring.connection.NatsConnectionManager;
 import io.github.natsspring.connection.NatsLifecyclePhases;
 import io.github.natsspring.listener.ListenerContext;
+import io.github.natsspring.listener.NatsListenerEndpointRegistry;
 
 /**
  * Owns one {@link NatsServiceContainer} per {@link NatsService @NatsService}. Starts them in phase
  * {@link NatsLifecyclePhases#SERVICES}, after listeners, once the connection is up (right away when NATS is
  * reachable at startup, otherwise as soon as it connects); on shutdown stops them first, answering the requests in
  * flight, before listeners stop and the connection drains.
+ * <p>
+ * Starting and stopping is the listeners' machinery: a {@link NatsListenerEndpointRegistry} of its own (not a bean,
+ * so it does not clash with the listeners' registry) in phase {@code SERVICES} with
+ * {@code nats.micro.shutdown-timeout}.
  */
 public class NatsServiceRegistry implements DisposableBean, SmartLifecycle {
 
-	private static final Log logger = LogFactory.getLog(NatsServiceRegistry.class);
-
-	private final List<NatsServiceContainer> containers = new ArrayList<>();
-
-	private final NatsConnectionManager connectionManager;
-
-	private final ListenerContext context;
+	private final NatsListenerEndpointRegistry services;
 
 	private final Supplier<List<ServiceRequestObserver>> observers;
 
-	private final boolean autoStartup;
-
-	private final Duration shutdownTimeout;
-
 	private final int defaultConcurrency;
-
-	private volatile boolean running;
-
-	/** Start and stop of services happen under this lock: a late connection cannot start one after shutdown. */
-	private final Object lifecycleMonitor = new Object();
 
 	/**
 	 * Creates a registry.
@@ -60,11 +45,9 @@ public class NatsServiceRegistry implements DisposableBean, SmartLifecycle {
 		if (defaultConcurrency < 1) {
 			throw new IllegalArgumentException("concurrency must be at least 1, was " + defaultConcurrency);
 		}
-		this.connectionManager = connectionManager;
-		this.context = context;
+		this.services = new NatsListenerEndpointRegistry(connectionManager, context, autoStartup,
+				NatsLifecyclePhases.SERVICES, shutdownTimeout);
 		this.observers = observers;
-		this.autoStartup = autoStartup;
-		this.shutdownTimeout = shutdownTimeout;
 		this.defaultConcurrency = defaultConcurrency;
 	}
 
@@ -74,107 +57,15 @@ public class NatsServiceRegistry implements DisposableBean, SmartLifecycle {
 	 * @return its container
 	 * @throws IllegalStateException if a service of that name is registered already
 	 */
-	public NatsServiceContainer registerService(ServiceDefinition definition) {
-		NatsServiceContainer container;
-		synchronized (this.containers) {
-			for (NatsServiceContainer existing : this.containers) {
-				if (existing.getName().equals(definition.name())) {
-					throw new IllegalStateException("Two beans declare @NatsService '" + definition.name() + "': '"
-							+ existing.getDefinition().beanName() + "' and '" + definition.beanName()
-							+ "'. One application runs one instance of a service; rename one of them.");
-				}
-			}
-			container = new NatsServiceContainer(definition, this.context, this.observers.get());
-			this.containers.add(container);
+	public synchronized NatsServiceContainer registerService(ServiceDefinition definition) {
+		NatsServiceContainer existing = getService(definition.name());
+		if (existing != null) {
+			throw new IllegalStateException("Two beans declare @NatsService '" + definition.name() + "': '"
+					+ existing.getDefinition().beanName() + "' and '" + definition.beanName()
+					+ "'. One application runs one instance of a service; rename one of them.");
 		}
-		if (this.running) {
-			this.connectionManager.whenConnected((connection) -> startContainer(container, connection));
-		}
-		return container;
-	}
-
-	@Override
-	public void start() {
-		synchronized (this.lifecycleMonitor) {
-			if (this.running) {
-				return;
-			}
-			this.running = true;
-		}
-		List<NatsServiceContainer> toStart = getServices();
-		if (toStart.isEmpty()) {
-			return;
-		}
-		this.connectionManager.whenConnected((connection) -> {
-			for (NatsServiceContainer container : toStart) {
-				startContainer(container, connection);
-			}
-		});
-	}
-
-	private void startContainer(NatsServiceContainer container, Connection connection) {
-		synchronized (this.lifecycleMonitor) {
-			if (!this.running || container.isRunning()) {
-				return;
-			}
-			try {
-				container.start(connection);
-			}
-			catch (RuntimeException ex) {
-				// one broken service must not keep the others from starting
-				logger.error("Service " + container.getName() + " could not start; health shows it DOWN", ex);
-			}
-		}
-	}
-
-	@Override
-	public void stop() {
-		synchronized (this.lifecycleMonitor) {
-			stopServices();
-		}
-	}
-
-	private void stopServices() {
-		if (!this.running) {
-			return;
-		}
-		this.running = false;
-		Duration timeout = this.shutdownTimeout;
-		List<NatsServiceContainer> active = getServices().stream().filter(NatsServiceContainer::isRunning).toList();
-		// one after another: each drain flushes, and jnats counts concurrent flushes as outstanding pings
-		for (NatsServiceContainer container : active) {
-			try {
-				container.beginStop(timeout);
-			}
-			catch (RuntimeException ex) {
-				logger.warn("Stopping service " + container.getName() + " failed", ex);
-			}
-		}
-		// then in parallel, so that N busy services take one timeout, not N
-		List<Thread> stops = new ArrayList<>();
-		for (NatsServiceContainer container : active) {
-			Thread thread = new Thread(() -> stopContainer(container, timeout), "nats-stop-" + container.getName());
-			thread.start();
-			stops.add(thread);
-		}
-		for (Thread thread : stops) {
-			try {
-				thread.join();
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				return;
-			}
-		}
-	}
-
-	private void stopContainer(NatsServiceContainer container, Duration timeout) {
-		try {
-			container.stop(timeout);
-		}
-		catch (RuntimeException ex) {
-			logger.warn("Stopping service " + container.getName() + " failed", ex);
-		}
+		this.services.registerEndpoint(new ServiceEndpoint(definition, this.observers.get()));
+		return getService(definition.name());
 	}
 
 	/**
@@ -182,9 +73,10 @@ public class NatsServiceRegistry implements DisposableBean, SmartLifecycle {
 	 * @return the services
 	 */
 	public List<NatsServiceContainer> getServices() {
-		synchronized (this.containers) {
-			return List.copyOf(this.containers);
-		}
+		return this.services.getContainers()
+			.stream()
+			.map((container) -> ((ServiceEndpoint.Container) container).service())
+			.toList();
 	}
 
 	/**
@@ -193,7 +85,8 @@ public class NatsServiceRegistry implements DisposableBean, SmartLifecycle {
 	 * @return the service or {@code null}
 	 */
 	public NatsServiceContainer getService(String name) {
-		return getServices().stream().filter((container) -> container.getName().equals(name)).findFirst().orElse(null);
+		ServiceEndpoint.Container container = (ServiceEndpoint.Container) this.services.getContainer(name);
+		return (container != null) ? container.service() : null;
 	}
 
 	/**
@@ -201,7 +94,7 @@ public class NatsServiceRegistry implements DisposableBean, SmartLifecycle {
 	 * @return {@code true} if a stopped service is a problem
 	 */
 	public boolean isExpectedToRun() {
-		return this.running;
+		return this.services.isRunning();
 	}
 
 	/**
@@ -213,27 +106,45 @@ public class NatsServiceRegistry implements DisposableBean, SmartLifecycle {
 	}
 
 	/**
+	 * The registry that runs the services, for the {@code services} health group.
+	 * @return the registry
+	 */
+	NatsListenerEndpointRegistry getEndpointRegistry() {
+		return this.services;
+	}
+
+	@Override
+	public void start() {
+		this.services.start();
+	}
+
+	@Override
+	public void stop() {
+		this.services.stop();
+	}
+
+	/**
 	 * Stops, if still running: a context whose refresh failed is destroyed without a lifecycle stop, and nothing
 	 * may be left connected or consuming.
 	 */
 	@Override
 	public void destroy() {
-		stop();
+		this.services.destroy();
 	}
 
 	@Override
 	public boolean isRunning() {
-		return this.running;
+		return this.services.isRunning();
 	}
 
 	@Override
 	public boolean isAutoStartup() {
-		return this.autoStartup;
+		return this.services.isAutoStartup();
 	}
 
 	@Override
 	public int getPhase() {
-		return NatsLifecyclePhases.SERVICES;
+		return this.services.getPhase();
 	}
 
 }
