@@ -1,8 +1,5 @@
 package io.github.natsspring.autoconfigure;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -13,11 +10,10 @@ import org.springframework.boot.health.contributor.HealthContributor;
 import org.springframework.context.annotation.Bean;
 
 import io.github.natsspring.connection.NatsConnectionManager;
-import io.github.natsspring.health.ListenerHealthIndicator;
+import io.github.natsspring.health.ListenerHealthGroup;
 import io.github.natsspring.health.NatsConnectionHealthIndicator;
 import io.github.natsspring.health.NatsHealthContributor;
 import io.github.natsspring.health.NatsHealthGroup;
-import io.github.natsspring.listener.ListenerContainer;
 import io.github.natsspring.listener.NatsListenerEndpointRegistry;
 
 /**
@@ -37,14 +33,8 @@ public final class NatsHealthContributorAutoConfiguration {
 				new NatsConnectionHealthIndicator(connectionManager));
 		NatsListenerEndpointRegistry registry = listenerRegistry.getIfAvailable();
 		if (registry != null) {
-			contributor.addGroup("listeners", () -> {
-				Map<String, HealthContributor> members = new LinkedHashMap<>();
-				for (ListenerContainer container : registry.getContainers()) {
-					members.put(container.getId(),
-							new ListenerHealthIndicator(container, registry.isExpectedToRun(container.getId())));
-				}
-				return members;
-			});
+			ListenerHealthGroup listeners = new ListenerHealthGroup("listeners", registry);
+			contributor.addGroup(listeners.getName(), listeners::getMembers);
 		}
 		groups.orderedStream().forEach((group) -> contributor.addGroup(group.getName(), group::getMembers));
 		return contributor;

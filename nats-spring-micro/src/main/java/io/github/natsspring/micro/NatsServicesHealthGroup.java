@@ -1,36 +1,19 @@
 package io.github.natsspring.micro;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
-import org.springframework.boot.health.contributor.HealthContributor;
-
-import io.github.natsspring.health.NatsHealthGroup;
+import io.github.natsspring.health.ListenerHealthGroup;
+import io.github.natsspring.health.ListenerHealthIndicator;
 
 /**
- * The {@code services} group under the {@code nats} health component: one {@link NatsServiceHealthIndicator} per
- * service, named after the service.
+ * The {@code services} group under the {@code nats} health component: one {@link ListenerHealthIndicator} per
+ * service, named after the service. UP while the instance answers on its subjects, DOWN when it should but does not
+ * (not started because NATS is not connected yet, or stopped), UNKNOWN when services are meant to be stopped.
+ * Details: id, version, start time, concurrency and requests in flight, and per endpoint its subject, queue group
+ * and counters.
  */
-public class NatsServicesHealthGroup implements NatsHealthGroup {
-
-	private final NatsServiceRegistry registry;
+public class NatsServicesHealthGroup extends ListenerHealthGroup {
 
 	public NatsServicesHealthGroup(NatsServiceRegistry registry) {
-		this.registry = registry;
-	}
-
-	@Override
-	public String getName() {
-		return "services";
-	}
-
-	@Override
-	public Map<String, HealthContributor> getMembers() {
-		Map<String, HealthContributor> members = new LinkedHashMap<>();
-		for (NatsServiceContainer service : this.registry.getServices()) {
-			members.put(service.getName(), new NatsServiceHealthIndicator(service, this.registry));
-		}
-		return members;
+		super("services", registry.getEndpointRegistry());
 	}
 
 }
