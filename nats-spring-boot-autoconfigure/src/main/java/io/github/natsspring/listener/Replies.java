@@ -25,9 +25,20 @@ public final class Replies {
 	 */
 	public static void reply(NatsOperations operations, NatsMessageConverter converter, Message request,
 			Object result) {
+		operations.send(replyMessage(converter, request, result));
+	}
+
+	/**
+	 * Writes the reply to a request, without sending it.
+	 * @param converter writes the result
+	 * @param request the request
+	 * @param result the handler's result, may be {@code null} (an empty reply)
+	 * @return the reply, addressed to the request's reply subject
+	 */
+	public static Message replyMessage(NatsMessageConverter converter, Message request, Object result) {
 		Headers headers = new Headers();
 		byte[] data = converter.toPayload(result, headers);
-		operations.send(NatsMessage.builder().subject(request.getReplyTo()).headers(headers).data(data).build());
+		return NatsMessage.builder().subject(request.getReplyTo()).headers(headers).data(data).build();
 	}
 
 	/**

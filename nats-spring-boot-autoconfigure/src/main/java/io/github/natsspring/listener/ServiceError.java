@@ -4,6 +4,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 
+import org.apache.commons.logging.Log;
+
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.messaging.converter.MessageConversionException;
 import org.springframework.messaging.handler.annotation.support.MethodArgumentNotValidException;
@@ -50,6 +52,27 @@ public record ServiceError(int code, String description) {
 			return new ServiceError(400, "invalid request: " + firstLine(cause.getMessage()));
 		}
 		return new ServiceError(500, INTERNAL_ERROR);
+	}
+
+	/**
+	 * Classifies a failed handling and logs it: the caller's errors (below 500) at WARN with code and description,
+	 * ours at ERROR with code, description and the stack trace.
+	 * @param failure what the handler, the argument resolution or the reply threw
+	 * @param ours whether the failure is ours whatever was thrown (the reply could not be written or sent): 500
+	 * @param logger the container's logger
+	 * @param what what failed, for example {@code "@NatsListener orders failed on message 7 (subject 'orders')"}
+	 * @return the error to answer with
+	 */
+	public static ServiceError classifyAndLog(Throwable failure, boolean ours, Log logger, String what) {
+		Throwable cause = unwrap(failure);
+		ServiceError error = ours ? new ServiceError(500, INTERNAL_ERROR) : of(cause);
+		if (error.code() < 500) {
+			logger.warn(what + ": " + error.code() + " " + error.description());
+		}
+		else {
+			logger.error(what + ": " + error.code() + " " + error.description(), cause);
+		}
+		return error;
 	}
 
 	/**

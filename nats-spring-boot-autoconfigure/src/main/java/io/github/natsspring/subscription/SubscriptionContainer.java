@@ -130,17 +130,9 @@ final class SubscriptionContainer implements ListenerContainer {
 	}
 
 	private void onFailure(Message message, Exception ex) {
-		Throwable cause = ServiceError.unwrap(ex);
-		ServiceError error = (ex instanceof ReplyFailedException) ? new ServiceError(500, ServiceError.INTERNAL_ERROR)
-				: ServiceError.of(cause);
-		String what = "@NatsListener " + this.endpoint.id() + " failed on message " + NatsMessages.idOf(message)
-				+ " (subject '" + message.getSubject() + "')";
-		if (error.code() < 500) {
-			logger.warn(what + ": " + error.description());
-		}
-		else {
-			logger.error(what, cause);
-		}
+		ServiceError error = ServiceError.classifyAndLog(ex, ex instanceof ReplyFailedException, logger,
+				"@NatsListener " + this.endpoint.id() + " failed on message " + NatsMessages.idOf(message)
+						+ " (subject '" + message.getSubject() + "')");
 		if (message.getReplyTo() != null) {
 			try {
 				NatsMessageContext.with(message, () -> {

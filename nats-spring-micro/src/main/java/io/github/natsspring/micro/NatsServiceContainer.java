@@ -12,8 +12,6 @@ import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.Message;
 import io.nats.client.NUID;
-import io.nats.client.impl.Headers;
-import io.nats.client.impl.NatsMessage;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -182,10 +180,7 @@ public final class NatsServiceContainer {
 			return new Outcome(null, null);
 		}
 		try {
-			Headers headers = new Headers();
-			byte[] data = this.context.getMessageConverter().toPayload(result, headers);
-			return new Outcome(
-					NatsMessage.builder().subject(message.getReplyTo()).headers(headers).data(data).build(), null);
+			return new Outcome(Replies.replyMessage(this.context.getMessageConverter(), message, result), null);
 		}
 		catch (RuntimeException ex) {
 			// the reply could not be written: our fault, not the caller's
@@ -229,17 +224,9 @@ public final class NatsServiceContainer {
 	 * @param internal whether it is ours whatever the exception (writing or sending the reply)
 	 */
 	private ServiceError failure(EndpointDefinition endpoint, Message message, Throwable failure, boolean internal) {
-		Throwable cause = ServiceError.unwrap(failure);
-		ServiceError error = internal ? new ServiceError(500, ServiceError.INTERNAL_ERROR) : ServiceError.of(cause);
-		String what = "NATS service " + this.definition.name() + ", endpoint " + endpoint.name() + " failed on '"
-				+ message.getSubject() + "' (message " + NatsMessages.idOf(message) + ")";
-		if (error.code() < 500) {
-			logger.warn(what + ": " + error.code() + " " + error.description());
-		}
-		else {
-			logger.error(what + ": " + error.code() + " " + error.description(), cause);
-		}
-		return error;
+		return ServiceError.classifyAndLog(failure, internal, logger,
+				"NATS service " + this.definition.name() + ", endpoint " + endpoint.name() + " failed on '"
+						+ message.getSubject() + "' (message " + NatsMessages.idOf(message) + ")");
 	}
 
 	private void replyError(Message message, ServiceError error) {
