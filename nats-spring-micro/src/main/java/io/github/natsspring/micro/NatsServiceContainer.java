@@ -76,6 +76,12 @@ public final class NatsServiceContainer {
 		}
 	}
 
+	/**
+	 * Starts a new instance: endpoints subscribe first, then discovery, so the instance never advertises an endpoint
+	 * it does not serve yet. The registry then confirms the subscriptions with the server (one flush for all
+	 * services) before startup completes.
+	 * @param connection the established connection
+	 */
 	synchronized void start(Connection connection) {
 		if (this.running) {
 			return;
