@@ -78,9 +78,6 @@ public class JetStreamReconciler implements SmartLifecycle, ApplicationEventPubl
 
 	private volatile ScheduledExecutorService executor;
 
-	/** Lets tests pretend the server is another version, to watch an older server drop what it does not know. */
-	private volatile String assumedServerVersion;
-
 	/**
 	 * Creates a reconciler.
 	 * @param connectionManager supplies the connection
@@ -352,7 +349,7 @@ public class JetStreamReconciler implements SmartLifecycle, ApplicationEventPubl
 
 	private ReconcileRun newRun(Connection connection) {
 		ServerInfo info = connection.getServerInfo();
-		String version = (this.assumedServerVersion != null) ? this.assumedServerVersion : info.getVersion();
+		String version = info.getVersion();
 		if (!info.isJetStreamAvailable()) {
 			throw new JetStreamReconcileException("JetStream is not enabled on nats-server " + info.getVersion() + " ("
 					+ info.getServerName() + "), so the declared streams, consumers and buckets cannot be made real. "
@@ -429,10 +426,6 @@ public class JetStreamReconciler implements SmartLifecycle, ApplicationEventPubl
 
 	public ReconcileMode getMode() {
 		return this.mode;
-	}
-
-	void assumeServerVersion(String version) {
-		this.assumedServerVersion = version;
 	}
 
 	@Override
