@@ -39,7 +39,8 @@ import org.springframework.util.unit.DataSize;
  * @param inactiveThreshold how long the consumer may be idle before the server removes it; 0 keeps it forever
  * @param replicas number of replicas of the consumer state; 0 follows the stream
  * @param headersOnly whether only headers are delivered, without payloads
- * @param metadata user metadata; keys starting with "_nats." belong to the server and are ignored
+ * @param metadata user metadata; only the declared keys are compared and written (keys others set on the server
+ * stay), and keys starting with "_nats." belong to the server and are ignored
  * @param replayPolicy how fast stored messages are replayed: instant or original (cannot change later)
  * @param maxBatch largest batch a pull request may ask for
  * @param maxExpires longest time a pull request may wait

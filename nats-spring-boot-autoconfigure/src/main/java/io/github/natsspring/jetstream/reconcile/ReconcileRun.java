@@ -129,7 +129,7 @@ final class ReconcileRun {
 		B builder = resource.builderFrom(plan.actual());
 		for (FieldSpec<D, C, B> field : resource.fields()) {
 			if (changing.contains(field.property())) {
-				field.write(builder, resource.declaration());
+				field.writeUpdate(builder, resource.declaration(), plan.actual());
 			}
 		}
 		try {
@@ -192,7 +192,7 @@ final class ReconcileRun {
 			if (declared == null) {
 				continue;
 			}
-			Object actual = field.actual(configuration);
+			Object actual = field.actual(configuration, declared);
 			if (field.same(declared, actual)) {
 				continue;
 			}

@@ -435,6 +435,53 @@ class JetStreamReconcilerTests {
 	}
 
 	@Test
+	void onlyDeclaredMetadataKeysAreComparedAndAnUpdateKeepsTheOthers() throws Exception {
+		jsm.addStream(StreamConfiguration.builder()
+			.name("META_1")
+			.subjects("meta1.>")
+			.metadata(Map.of("owner", "billing", "added-by", "ops"))
+			.build());
+		jsm.createConsumer("META_1",
+				ConsumerConfiguration.builder().durable("c").metadata(Map.of("role", "w", "pager", "team-a")).build());
+		raw.keyValueManagement()
+			.create(io.nats.client.api.KeyValueConfiguration.builder()
+				.name("META_KV")
+				.metadata(Map.of("owner", "ops", "backup", "nightly"))
+				.build());
+		this.runner
+			.withPropertyValues("nats.jetstream.streams[META_1].subjects=meta1.>",
+					"nats.jetstream.streams[META_1].metadata.owner=billing",
+					"nats.jetstream.streams[META_1].consumers[c].metadata.role=w",
+					"nats.jetstream.key-value[META_KV].metadata.owner=ops")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBean(JetStreamReconciler.class).getReport().resources()).hasSize(3)
+					.allSatisfy((r) -> assertThat(r.status()).as(r.toString()).isEqualTo(ResourceStatus.UNCHANGED));
+			});
+		this.runner
+			.withPropertyValues("nats.jetstream.streams[META_1].subjects=meta1.>",
+					"nats.jetstream.streams[META_1].metadata.owner=payments",
+					"nats.jetstream.streams[META_1].consumers[c].metadata.role=reader",
+					"nats.jetstream.key-value[META_KV].metadata.owner=platform")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				ReconcileReport report = context.getBean(JetStreamReconciler.class).getReport();
+				assertThat(report.find(ResourceKind.STREAM, "META_1").orElseThrow().differences())
+					.extracting(Difference::toString)
+					.containsExactly("metadata: declared {owner=payments}, actual {owner=billing} (changed)");
+				assertThat(report.findConsumer("META_1", "c").orElseThrow().status()).isEqualTo(ResourceStatus.UPDATED);
+				assertThat(report.find(ResourceKind.KEY_VALUE, "META_KV").orElseThrow().status())
+					.isEqualTo(ResourceStatus.UPDATED);
+			});
+		assertThat(Values.userMetadata(jsm.getStreamInfo("META_1").getConfiguration().getMetadata()))
+			.containsOnly(Map.entry("owner", "payments"), Map.entry("added-by", "ops"));
+		assertThat(Values.userMetadata(jsm.getConsumerInfo("META_1", "c").getConsumerConfiguration().getMetadata()))
+			.containsOnly(Map.entry("role", "reader"), Map.entry("pager", "team-a"));
+		assertThat(Values.userMetadata(jsm.getStreamInfo("KV_META_KV").getConfiguration().getMetadata()))
+			.containsOnly(Map.entry("owner", "platform"), Map.entry("backup", "nightly"));
+	}
+
+	@Test
 	void subjectsAreComparedAsDeclaredNeverMerged() throws Exception {
 		jsm.addStream(StreamConfiguration.builder().name("SUBJ_1").subjects("subj1.a", "subj1.b").build());
 		this.runner
