@@ -361,7 +361,8 @@ public class JetStreamReconciler implements SmartLifecycle, ApplicationEventPubl
 				.jetStreamManagement(JetStreamOptions.builder().requestTimeout(this.requestTimeout).build());
 			Set<String> declaredStreams = new LinkedHashSet<>();
 			this.topology.getStreams().forEach((stream) -> declaredStreams.add(stream.name()));
-			return new ReconcileRun(jsm, new ConnectedServer(version), this.mode, declaredStreams);
+			return new ReconcileRun(jsm, new ConnectedServer(version), this.mode, declaredStreams,
+					this.failOnConflict);
 		}
 		catch (IOException ex) {
 			throw new JetStreamReconcileException("Could not use JetStream: " + ex.getMessage(), null, true, ex);

@@ -564,7 +564,7 @@ class JetStreamReconcilerTests {
 				// plan as if the server knew the field, so that it is sent, and watch the server drop it
 				Declared<StreamDeclaration> declared = reconciler.getTopology().getStream("DROP_1").orElseThrow();
 				ReconcileRun run = new ReconcileRun(jsm, new ConnectedServer("2.11.0"), ReconcileMode.UPDATE,
-						java.util.Set.of("DROP_1"));
+						java.util.Set.of("DROP_1"), false);
 				ResourceReport dropped = run.apply(run.plan(new ManagedResource.StreamResource(declared)));
 				assertThat(dropped.status()).isEqualTo(ResourceStatus.WARNING);
 				assertThat(dropped.differences()).singleElement().satisfies((difference) -> {
@@ -574,6 +574,47 @@ class JetStreamReconcilerTests {
 				});
 			});
 		assertThat(jsm.getStreamInfo("DROP_1").getConfiguration().getAllowMessageTtl()).isFalse();
+	}
+
+	@Test
+	void aCreateThatLosesARaceToAConflictingResourceWritesNothingWithFailOnConflict() throws Exception {
+		ResourceReport held = loseACreateRace("LOSER_1", true);
+		assertThat(held.status()).isEqualTo(ResourceStatus.CONFLICT);
+		assertThat(held.differences()).extracting(Difference::property).containsExactlyInAnyOrder("storage", "max-age");
+		assertThat(jsm.getStreamInfo("LOSER_1").getConfiguration().getMaxAge()).isEqualTo(Duration.ofHours(1));
+
+		// without fail-on-conflict the editable settings are applied, as everywhere else
+		ResourceReport applied = loseACreateRace("LOSER_2", false);
+		assertThat(applied.status()).isEqualTo(ResourceStatus.CONFLICT);
+		assertThat(applied.differences()).extracting(Difference::toString)
+			.contains("max-age: declared 2h, actual 1h (changed)");
+		assertThat(jsm.getStreamInfo("LOSER_2").getConfiguration().getMaxAge()).isEqualTo(Duration.ofHours(2));
+	}
+
+	/**
+	 * Plans a missing stream, lets "another instance" create it with another storage and max-age, then applies the
+	 * plan: the create fails with 10058 and the stream is planned again.
+	 */
+	private ResourceReport loseACreateRace(String name, boolean failOnConflict) throws Exception {
+		String subject = name.toLowerCase() + ".>";
+		Declared<StreamDeclaration> declared = new Declared<>(name,
+				StreamDeclaration.builder(name)
+					.subjects(subject)
+					.storage(StorageType.File)
+					.maxAge(Duration.ofHours(2))
+					.build(),
+				DeclarationOrigin.code("test"));
+		ReconcileRun run = new ReconcileRun(jsm, new ConnectedServer(raw.getServerInfo().getVersion()),
+				ReconcileMode.UPDATE, java.util.Set.of(name), failOnConflict);
+		ReconcileRun.Plan<?, ?, ?> plan = run.plan(new ManagedResource.StreamResource(declared));
+		assertThat(plan.exists()).isFalse();
+		jsm.addStream(StreamConfiguration.builder()
+			.name(name)
+			.subjects(subject)
+			.storageType(StorageType.Memory)
+			.maxAge(Duration.ofHours(1))
+			.build());
+		return run.apply(plan);
 	}
 
 	@Test
