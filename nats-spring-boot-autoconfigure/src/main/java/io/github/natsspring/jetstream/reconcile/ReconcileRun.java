@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -77,6 +78,14 @@ final class ReconcileRun {
 	}
 
 	/**
+	 * Describes a plan whose editable differences are held back, without writing.
+	 * @param leftAsIs why they are not changed (in a mode that would change them)
+	 */
+	ResourceReport describeHeld(Plan<?, ?, ?> plan, String leftAsIs) {
+		return describe(plan, this.mode.mayUpdate() ? Objects.requireNonNull(leftAsIs) : leftAsIsInThisMode());
+	}
+
+	/**
 	 * @param leftAsIs why editable differences are not changed, {@code null} when the mode would change them
 	 */
 	private ResourceReport describe(Plan<?, ?, ?> plan, String leftAsIs) {
@@ -116,7 +125,7 @@ final class ReconcileRun {
 	 * @param leftAsIs why an existing resource's editable differences are not changed
 	 */
 	<D, C, B> ResourceReport createIfMissing(Plan<D, C, B> plan, String leftAsIs) throws IOException {
-		return apply(plan, leftAsIs);
+		return apply(plan, this.mode.mayUpdate() ? Objects.requireNonNull(leftAsIs) : leftAsIsInThisMode());
 	}
 
 	private <D, C, B> ResourceReport apply(Plan<D, C, B> plan, String leftAsIs) throws IOException {

@@ -169,6 +169,49 @@ class JetStreamCodeDeclarationTests {
 			});
 	}
 
+	@Test
+	void aDeletedStreamIsReconciledAgainOnRequestWithItsConsumers() throws Exception {
+		this.runner
+			.withPropertyValues("nats.jetstream.streams[RE_1].subjects=re1.>",
+					"nats.jetstream.streams[RE_1].max-age=1h",
+					"nats.jetstream.streams[RE_1].consumers[w].max-deliver=3")
+			.run((context) -> {
+				JetStreamReconciler reconciler = context.getBean(JetStreamReconciler.class);
+				ConsumerDeclaration listener = ConsumerDeclaration.builder("listener")
+					.ackWait(Duration.ofSeconds(10))
+					.build();
+				assertThat(reconciler.ensureConsumer("RE_1", listener).status()).isEqualTo(ResourceStatus.CREATED);
+				reconciler.ensureStream(StreamDeclaration.builder("RE_DLQ").subjects("dlq.re1.>").build());
+				jsm.deleteStream("RE_1");
+				jsm.deleteStream("RE_DLQ");
+
+				// the consumer alone cannot come back: its stream is missing
+				assertThatExceptionOfType(JetStreamReconcileException.class)
+					.isThrownBy(() -> reconciler.ensureConsumer("RE_1", listener))
+					.withMessageContaining("failed consumer RE_1/listener");
+
+				ReconcileReport again = reconciler.reconcileStream("RE_1");
+				assertThat(again.resources()).extracting(ResourceReport::describe, ResourceReport::status)
+					.containsExactly(org.assertj.core.groups.Tuple.tuple("stream RE_1", ResourceStatus.CREATED),
+							org.assertj.core.groups.Tuple.tuple("consumer RE_1/w", ResourceStatus.CREATED),
+							org.assertj.core.groups.Tuple.tuple("consumer RE_1/listener", ResourceStatus.CREATED));
+				assertThat(jsm.getStreamInfo("RE_1").getConfiguration().getMaxAge()).isEqualTo(Duration.ofHours(1));
+				assertThat(jsm.getConsumerInfo("RE_1", "w").getConsumerConfiguration().getMaxDeliver()).isEqualTo(3);
+				assertThat(jsm.getConsumerInfo("RE_1", "listener").getConsumerConfiguration().getAckWait())
+					.isEqualTo(Duration.ofSeconds(10));
+				assertThat(reconciler.getReport().findConsumer("RE_1", "listener").orElseThrow().status())
+					.isEqualTo(ResourceStatus.CREATED);
+
+				// a stream ensured in code is declared too; one declared nowhere cannot be created
+				assertThat(reconciler.reconcileStream("RE_DLQ").resources()).extracting(ResourceReport::status)
+					.containsExactly(ResourceStatus.CREATED);
+				assertThat(jsm.getStreamNames()).contains("RE_DLQ");
+				assertThat(reconciler.reconcileStream("RE_UNKNOWN").resources()).isEmpty();
+				assertThat(reconciler.reconcileStream("RE_1").resources()).extracting(ResourceReport::status)
+					.containsOnly(ResourceStatus.UNCHANGED);
+			});
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	static class BeanTopology {
 
