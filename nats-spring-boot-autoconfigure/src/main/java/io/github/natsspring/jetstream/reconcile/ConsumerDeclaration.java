@@ -31,7 +31,7 @@ import org.springframework.util.unit.DataSize;
  * @param startTime the time delivery starts at, with deliver-policy by-start-time (cannot change later)
  * @param ackPolicy how messages are acknowledged: explicit, all or none (cannot change later)
  * @param ackWait how long the server waits for an ack before redelivering; replaced by the first backoff step
- * when backoff is set
+ * when backoff is set (a different declared value has no effect and is logged as a warning)
  * @param maxDeliver how many times a message is delivered at most; -1 for no limit
  * @param backoff redelivery delays, one per delivery attempt; needs max-deliver greater than the number of steps
  * @param maxAckPending how many messages may be unacknowledged at once; -1 for no limit

@@ -118,6 +118,28 @@ public class JetStreamReconciler implements SmartLifecycle, ApplicationEventPubl
 		this.failOnConflict = failOnConflict;
 		this.requestTimeout = requestTimeout;
 		this.report = ReconcileReport.empty(mode);
+		for (Declared<StreamDeclaration> stream : topology.getStreams()) {
+			topology.getConsumers(stream).forEach(JetStreamReconciler::warnAbout);
+		}
+	}
+
+	/**
+	 * Logs what the server accepts from a consumer declaration but ignores (ack-wait replaced by the first backoff
+	 * step).
+	 */
+	private static void warnAbout(Declared<ConsumerDeclaration> consumer) {
+		DeclarationValidator.warnings(consumer).forEach(logger::warn);
+	}
+
+	/**
+	 * Logs the warnings about a consumer declared in code that were not logged for its earlier declaration.
+	 */
+	private static void warnAboutNew(Declared<ConsumerDeclaration> consumer, Declared<ConsumerDeclaration> earlier) {
+		List<String> before = (earlier != null) ? DeclarationValidator.warnings(earlier) : List.of();
+		DeclarationValidator.warnings(consumer)
+			.stream()
+			.filter((warning) -> !before.contains(warning))
+			.forEach(logger::warn);
 	}
 
 	@Override
@@ -403,6 +425,9 @@ public class JetStreamReconciler implements SmartLifecycle, ApplicationEventPubl
 			JetStreamTopology extended = this.topology.withStream(stream,
 					DeclarationOrigin.code("stream '" + stream.name() + "' declared in code"));
 			Declared<StreamDeclaration> declared = extended.getStream(stream.name()).orElseThrow();
+			extended.getConsumers(declared)
+				.forEach((consumer) -> warnAboutNew(consumer,
+						this.topology.getConsumer(declared.name(), consumer.name()).orElse(null)));
 			if (this.mode == ReconcileMode.OFF) {
 				this.topology = extended;
 				return ReconcileReport.empty(this.mode);
@@ -449,6 +474,8 @@ public class JetStreamReconciler implements SmartLifecycle, ApplicationEventPubl
 			}
 			DeclarationValidator.validateConsumer(declared,
 					this.topology.getStream(stream).map(Declared::declaration).orElse(null));
+			// once, not at every call of a listener that ensures its consumer again
+			warnAboutNew(declared, base);
 			if (this.mode == ReconcileMode.OFF) {
 				this.codeConsumers.put(key, new CodeConsumer(stream, declared));
 				return new ResourceReport(ResourceKind.CONSUMER, consumer.name(), stream, declared.origin().toString(),

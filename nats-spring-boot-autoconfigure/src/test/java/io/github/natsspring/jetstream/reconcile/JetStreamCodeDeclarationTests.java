@@ -14,12 +14,15 @@ import io.nats.client.api.StreamConfiguration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -35,6 +38,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * Declarations made in code: declaration beans merged with configuration, and the reconciler API that listeners use
  * to ensure their consumers and dead-letter streams.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class JetStreamCodeDeclarationTests {
 
 	@RegisterExtension
@@ -210,6 +214,40 @@ class JetStreamCodeDeclarationTests {
 				assertThat(reconciler.reconcileStream("RE_1").resources()).extracting(ResourceReport::status)
 					.containsOnly(ResourceStatus.UNCHANGED);
 			});
+	}
+
+	@Test
+	void anAckWaitThatBackoffReplacesIsAWarningNamingBothSettingsAndTheFix(CapturedOutput output) throws Exception {
+		this.runner
+			.withPropertyValues("nats.jetstream.streams[AW_1].subjects=aw1.>",
+					"nats.jetstream.streams[AW_1].consumers[w].ack-wait=30s",
+					"nats.jetstream.streams[AW_1].consumers[w].max-deliver=4",
+					"nats.jetstream.streams[AW_1].consumers[w].backoff=1s,5s,10s",
+					"nats.jetstream.streams[AW_1].consumers[same].ack-wait=2s",
+					"nats.jetstream.streams[AW_1].consumers[same].backoff=2s,5s")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				// the server does what the warning says
+				assertThat(jsm.getConsumerInfo("AW_1", "w").getConsumerConfiguration().getAckWait())
+					.isEqualTo(Duration.ofSeconds(1));
+				JetStreamReconciler reconciler = context.getBean(JetStreamReconciler.class);
+				// a listener ensuring a consumer again and again does not repeat the warning
+				for (int i = 0; i < 2; i++) {
+					reconciler.ensureConsumer("AW_1", ConsumerDeclaration.builder("w").build());
+					reconciler.ensureConsumer("AW_1",
+							ConsumerDeclaration.builder("code").ackWait(Duration.ofSeconds(20)).backoff(Duration.ofSeconds(3)).build());
+				}
+			});
+		String configured = "JetStream declaration 'nats.jetstream.streams[AW_1].consumers[w].ack-wait' (30s) has no "
+				+ "effect: with 'nats.jetstream.streams[AW_1].consumers[w].backoff' ([1s, 5s, 10s]) declared, the "
+				+ "server uses the first backoff step, 1s, as the ack wait, so a message not acknowledged within 1s is "
+				+ "delivered again. Remove ack-wait (or set it to 1s); if processing a message may take up to 30s, "
+				+ "start backoff with 30s instead.";
+		assertThat(output.getOut().split(java.util.regex.Pattern.quote(configured), -1)).hasSize(2);
+		String code = "JetStream declaration 'ack-wait of consumer 'code' of stream 'AW_1' declared in code' (20s) has "
+				+ "no effect";
+		assertThat(output.getOut().split(java.util.regex.Pattern.quote(code), -1)).hasSize(2);
+		assertThat(output.getOut()).doesNotContain("consumers[same].ack-wait");
 	}
 
 	@Configuration(proxyBeanMethods = false)
