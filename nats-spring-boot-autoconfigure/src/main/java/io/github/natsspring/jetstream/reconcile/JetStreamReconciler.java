@@ -375,7 +375,7 @@ public class JetStreamReconciler implements SmartLifecycle, ApplicationEventPubl
 			addStream(declared.get(), resources, covered);
 			this.codeConsumers.forEach((key, consumer) -> {
 				if (consumer.stream().equals(stream) && !covered.contains(key)) {
-					resources.add(new ConsumerResource(consumer.stream(), consumer.declared()));
+					resources.add(consumer.resource());
 				}
 			});
 			return executeAndRecord(newRun(this.connectionManager.getConnection()), resources, true, true, true);
@@ -390,7 +390,7 @@ public class JetStreamReconciler implements SmartLifecycle, ApplicationEventPubl
 		}
 		this.codeConsumers.forEach((key, consumer) -> {
 			if (!covered.contains(key)) {
-				resources.add(new ConsumerResource(consumer.stream(), consumer.declared()));
+				resources.add(consumer.resource());
 			}
 		});
 		this.topology.getKeyValues().forEach((bucket) -> resources.add(new KeyValueResource(bucket)));
@@ -406,7 +406,7 @@ public class JetStreamReconciler implements SmartLifecycle, ApplicationEventPubl
 		resources.add(new StreamResource(stream));
 		for (Declared<ConsumerDeclaration> consumer : this.topology.getConsumers(stream)) {
 			CodeConsumer fromCode = this.codeConsumers.get(stream.name() + "/" + consumer.name());
-			resources.add(new ConsumerResource(stream.name(), (fromCode != null) ? fromCode.declared() : consumer));
+			resources.add((fromCode != null) ? fromCode.resource() : new ConsumerResource(stream.name(), consumer));
 			covered.add(stream.name() + "/" + consumer.name());
 		}
 	}
@@ -456,6 +456,31 @@ public class JetStreamReconciler implements SmartLifecycle, ApplicationEventPubl
 	 * @throws JetStreamReconcileException on a conflict or failure when fail-on-conflict is set
 	 */
 	public ResourceReport ensureConsumer(String stream, ConsumerDeclaration consumer) {
+		return ensureConsumer(stream, consumer, Map.of());
+	}
+
+	/**
+	 * Ensures a durable consumer declared in code, as {@link #ensureConsumer(String, ConsumerDeclaration)}, and says
+	 * why some of its settings have the declared values: when one of them changes a value found on the server (one
+	 * an operator set, for example), the report and the log say why, as in
+	 * {@code max-deliver: declared -1, actual 5 (changed: <why>)}. The reasons are kept for the reconciliations
+	 * after a reconnect.
+	 * @param stream the stream
+	 * @param consumer the consumer, with its durable name set
+	 * @param reasons why the code declares a setting, by property name as in configuration (for example
+	 * {@code max-deliver})
+	 * @return what was done
+	 * @throws IllegalArgumentException if a reason names no consumer setting
+	 * @throws InvalidDeclarationException if the declaration is invalid or contradicts another one
+	 * @throws JetStreamReconcileException on a conflict or failure when fail-on-conflict is set
+	 */
+	public ResourceReport ensureConsumer(String stream, ConsumerDeclaration consumer, Map<String, String> reasons) {
+		for (String property : reasons.keySet()) {
+			if (ConsumerFields.ALL.stream().noneMatch((field) -> field.property().equals(property))) {
+				throw new IllegalArgumentException("'" + property + "' is not a consumer setting; reasons are given "
+						+ "by property name, for example max-deliver");
+			}
+		}
 		synchronized (this.lock) {
 			if (consumer.name() == null) {
 				throw new InvalidDeclarationException("consumer of stream '" + stream + "' declared in code",
@@ -476,14 +501,17 @@ public class JetStreamReconciler implements SmartLifecycle, ApplicationEventPubl
 					this.topology.getStream(stream).map(Declared::declaration).orElse(null));
 			// once, not at every call of a listener that ensures its consumer again
 			warnAboutNew(declared, base);
+			Map<String, String> allReasons = new LinkedHashMap<>((earlier != null) ? earlier.reasons() : Map.of());
+			allReasons.putAll(reasons);
+			CodeConsumer ensured = new CodeConsumer(stream, declared, Map.copyOf(allReasons));
 			if (this.mode == ReconcileMode.OFF) {
-				this.codeConsumers.put(key, new CodeConsumer(stream, declared));
+				this.codeConsumers.put(key, ensured);
 				return new ResourceReport(ResourceKind.CONSUMER, consumer.name(), stream, declared.origin().toString(),
 						ResourceStatus.SKIPPED, List.of(), null);
 			}
 			ReconcileReport result = executeAndRecord(newRun(this.connectionManager.getConnection()),
-					List.of(new ConsumerResource(stream, declared)), true, true, true);
-			this.codeConsumers.put(key, new CodeConsumer(stream, declared));
+					List.of(ensured.resource()), true, true, true);
+			this.codeConsumers.put(key, ensured);
 			return result.resources().get(0);
 		}
 	}
@@ -675,7 +703,19 @@ public class JetStreamReconciler implements SmartLifecycle, ApplicationEventPubl
 		return this.running;
 	}
 
-	private record CodeConsumer(String stream, Declared<ConsumerDeclaration> declared) {
+	/**
+	 * A consumer ensured in code.
+	 *
+	 * @param stream the stream
+	 * @param declared the declaration, merged with the configured one
+	 * @param reasons why the code declares some settings, by property name
+	 */
+	private record CodeConsumer(String stream, Declared<ConsumerDeclaration> declared, Map<String, String> reasons) {
+
+		ConsumerResource resource() {
+			return new ConsumerResource(this.stream, this.declared, this.reasons);
+		}
+
 	}
 
 }

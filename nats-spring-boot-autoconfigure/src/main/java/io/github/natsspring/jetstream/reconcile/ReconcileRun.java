@@ -218,12 +218,20 @@ final class ReconcileRun {
 		List<Difference> differences = new ArrayList<>();
 		applied.stream()
 			.filter((d) -> !dropped.contains(d.property()))
-			.forEach((d) -> differences.add(d.withReason("changed")));
+			.forEach((d) -> differences.add(d.withReason(changed(resource, d.property()))));
 		differences.addAll(notKept);
 		differences.addAll(conflicts);
 		ResourceStatus outcome = !conflicts.isEmpty() ? ResourceStatus.CONFLICT
 				: !notKept.isEmpty() ? ResourceStatus.WARNING : status;
 		return report(plan, outcome, differences, null);
+	}
+
+	/**
+	 * "changed", and why, when the code that declared the setting said so (a listener's max-deliver, for example).
+	 */
+	private static String changed(ManagedResource<?, ?, ?> resource, String property) {
+		String reason = resource.reason(property);
+		return (reason != null) ? "changed: " + reason : "changed";
 	}
 
 	private String notKeptReason() {

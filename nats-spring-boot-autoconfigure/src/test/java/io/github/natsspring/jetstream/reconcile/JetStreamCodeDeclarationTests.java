@@ -250,6 +250,36 @@ class JetStreamCodeDeclarationTests {
 		assertThat(output.getOut()).doesNotContain("consumers[same].ack-wait");
 	}
 
+	@Test
+	void codeSaysWhyItChangesASettingFoundOnTheServer(CapturedOutput output) throws Exception {
+		jsm.addStream(StreamConfiguration.builder().name("WHY_1").subjects("why1.>").build());
+		// an operator limited deliveries on the server
+		jsm.createConsumer("WHY_1", ConsumerConfiguration.builder().durable("listener").maxDeliver(5).build());
+		String why = "the listener counts deliveries itself, so that a message whose dead letter could not be "
+				+ "stored comes again";
+		this.runner.withPropertyValues("nats.jetstream.streams[WHY_1].subjects=why1.>").run((context) -> {
+			JetStreamReconciler reconciler = context.getBean(JetStreamReconciler.class);
+			ConsumerDeclaration listener = ConsumerDeclaration.builder("listener").maxDeliver(-1).build();
+			assertThatExceptionOfType(IllegalArgumentException.class)
+				.isThrownBy(() -> reconciler.ensureConsumer("WHY_1", listener, java.util.Map.of("max-delivery", why)))
+				.withMessageContaining("'max-delivery' is not a consumer setting");
+			ResourceReport updated = reconciler.ensureConsumer("WHY_1", listener, java.util.Map.of("max-deliver", why));
+			assertThat(updated.status()).isEqualTo(ResourceStatus.UPDATED);
+			assertThat(updated.differences()).extracting(Difference::toString)
+				.containsExactly("max-deliver: declared -1, actual 5 (changed: " + why + ")");
+			assertThat(jsm.getConsumerInfo("WHY_1", "listener").getConsumerConfiguration().getMaxDeliver())
+				.isEqualTo(-1);
+
+			// the reason stays with the declaration for later reconciliations
+			jsm.updateConsumer("WHY_1", ConsumerConfiguration.builder().durable("listener").maxDeliver(7).build());
+			assertThat(reconciler.reconcileStream("WHY_1").findConsumer("WHY_1", "listener").orElseThrow().differences())
+				.extracting(Difference::toString)
+				.containsExactly("max-deliver: declared -1, actual 7 (changed: " + why + ")");
+		});
+		assertThat(output.getOut()).contains("updated consumer WHY_1/listener")
+			.contains("max-deliver: declared -1, actual 5 (changed: " + why + ")");
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	static class BeanTopology {
 
