@@ -234,8 +234,10 @@ class JetStreamCodeDeclarationTests {
 				// a listener ensuring a consumer again and again does not repeat the warning
 				for (int i = 0; i < 2; i++) {
 					reconciler.ensureConsumer("AW_1", ConsumerDeclaration.builder("w").build());
-					reconciler.ensureConsumer("AW_1",
-							ConsumerDeclaration.builder("code").ackWait(Duration.ofSeconds(20)).backoff(Duration.ofSeconds(3)).build());
+					reconciler.ensureConsumer("AW_1", ConsumerDeclaration.builder("code")
+						.ackWait(Duration.ofSeconds(20))
+						.backoff(Duration.ofSeconds(3))
+						.build());
 				}
 			});
 		String configured = "JetStream declaration 'nats.jetstream.streams[AW_1].consumers[w].ack-wait' (30s) has no "
@@ -272,8 +274,8 @@ class JetStreamCodeDeclarationTests {
 
 			// the reason stays with the declaration for later reconciliations
 			jsm.updateConsumer("WHY_1", ConsumerConfiguration.builder().durable("listener").maxDeliver(7).build());
-			assertThat(reconciler.reconcileStream("WHY_1").findConsumer("WHY_1", "listener").orElseThrow().differences())
-				.extracting(Difference::toString)
+			ResourceReport again = reconciler.reconcileStream("WHY_1").findConsumer("WHY_1", "listener").orElseThrow();
+			assertThat(again.differences()).extracting(Difference::toString)
 				.containsExactly("max-deliver: declared -1, actual 7 (changed: " + why + ")");
 		});
 		assertThat(output.getOut()).contains("updated consumer WHY_1/listener")

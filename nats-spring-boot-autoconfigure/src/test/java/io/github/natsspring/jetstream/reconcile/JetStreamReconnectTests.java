@@ -39,9 +39,10 @@ class JetStreamReconnectTests {
 		.withConfiguration(AutoConfigurations.of(NatsAutoConfiguration.class, NatsJetStreamAutoConfiguration.class))
 		.withPropertyValues("nats.drain-timeout=1s", "nats.reconnect.wait=100ms", "nats.reconnect.jitter=10ms");
 
-	final ApplicationContextRunner runner = this.base.withPropertyValues("nats.jetstream.streams[MEM_1].subjects=mem1.>", "nats.jetstream.streams[MEM_1].storage=memory",
-				"nats.jetstream.streams[MEM_1].consumers[worker].ack-wait=10s",
-				"nats.jetstream.key-value[MEM_KV].storage=memory");
+	final ApplicationContextRunner runner = this.base.withPropertyValues(
+			"nats.jetstream.streams[MEM_1].subjects=mem1.>", "nats.jetstream.streams[MEM_1].storage=memory",
+			"nats.jetstream.streams[MEM_1].consumers[worker].ack-wait=10s",
+			"nats.jetstream.key-value[MEM_KV].storage=memory");
 
 	@Test
 	void aMemoryStreamIsBackAfterAServerRestart() {
@@ -78,7 +79,7 @@ class JetStreamReconnectTests {
 					assertThat(context).hasNotFailed();
 					JetStreamReconciler reconciler = context.getBean(JetStreamReconciler.class);
 					try (Connection raw = Nats.connect(server.url())) {
-						// an operator switches deny-delete on, which the declaration says is off: a conflict from now on
+						// an operator switches deny-delete on, which the declaration says is off: a conflict now
 						JetStreamManagement jsm = raw.jetStreamManagement();
 						jsm.updateStream(StreamConfiguration.builder(jsm.getStreamInfo("LOCKED_2").getConfiguration())
 							.denyDelete(true)
@@ -87,18 +88,21 @@ class JetStreamReconnectTests {
 					}
 					server.restart();
 					await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+						// a report of the reconciliation after the restart (the one of startup has LOCKED_2 created)
 						ReconcileReport report = reconciler.getReport();
+						assertThat(report.find(ResourceKind.STREAM, "LOCKED_2").orElseThrow().status())
+							.isEqualTo(ResourceStatus.CONFLICT);
 						assertThat(report.find(ResourceKind.STREAM, "MEM_2").orElseThrow().status())
 							.isEqualTo(ResourceStatus.CREATED);
 						assertThat(report.findConsumer("MEM_2", "worker").orElseThrow().status())
 							.isEqualTo(ResourceStatus.CREATED);
 					});
-					ReconcileReport report = reconciler.getReport();
-					ResourceReport locked = report.find(ResourceKind.STREAM, "LOCKED_2").orElseThrow();
-					assertThat(locked.status()).isEqualTo(ResourceStatus.CONFLICT);
+					ResourceReport locked = reconciler.getReport().find(ResourceKind.STREAM, "LOCKED_2").orElseThrow();
 					assertThat(locked.differences()).extracting(Difference::toString)
-						.contains("deny-delete: declared false, actual true (deny-delete cannot be switched off once set)")
-						.anySatisfy((difference) -> assertThat(difference).startsWith("max-age: declared 1h, actual 3h (left as is"));
+						.contains("deny-delete: declared false, actual true "
+								+ "(deny-delete cannot be switched off once set)")
+						.anySatisfy((difference) -> assertThat(difference)
+							.startsWith("max-age: declared 1h, actual 3h (left as is"));
 					try (Connection raw = Nats.connect(server.url())) {
 						JetStreamManagement jsm = raw.jetStreamManagement();
 						assertThat(jsm.getStreamInfo("MEM_2").getConfiguration().getStorageType())
