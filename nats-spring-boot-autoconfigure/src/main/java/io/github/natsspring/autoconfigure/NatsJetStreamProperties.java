@@ -85,7 +85,8 @@ public class NatsJetStreamProperties {
 
 		/**
 		 * Whether a conflict with the server (a setting it cannot change or is too old for) fails startup before
-		 * anything is written, instead of being reported while the rest is applied.
+		 * anything is written, and later (after a reconnect) holds back changes to existing resources while missing
+		 * ones are still created, instead of being reported while the rest is applied.
 		 */
 		private boolean failOnConflict = true;
 

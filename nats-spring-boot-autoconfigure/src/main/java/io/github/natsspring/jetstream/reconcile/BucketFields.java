@@ -41,6 +41,8 @@ final class BucketFields {
 					.since((value) -> Boolean.TRUE.equals(value) ? "2.10.0" : null),
 				kv("metadata", (d) -> (d.metadata() != null) ? Values.userMetadata(d.metadata()) : null,
 						(c) -> Values.userMetadata(c.getMetadata()), (b, d) -> b.metadata(d.metadata()))
+					.compareWithin(Values::declaredKeys)
+					.updateWith((b, d, c) -> b.metadata(Values.mergedMetadata(c.getMetadata(), d.metadata())))
 					.since((value) -> (value instanceof Map<?, ?> map && !map.isEmpty()) ? "2.10.0" : null));
 
 	static final List<FieldSpec<ObjectStoreDeclaration, StreamConfiguration, StreamConfiguration.Builder>> OBJECT_STORE = List
@@ -60,6 +62,8 @@ final class BucketFields {
 					.since((value) -> Boolean.TRUE.equals(value) ? "2.10.0" : null),
 				os("metadata", (d) -> (d.metadata() != null) ? Values.userMetadata(d.metadata()) : null,
 						(c) -> Values.userMetadata(c.getMetadata()), (b, d) -> b.metadata(d.metadata()))
+					.compareWithin(Values::declaredKeys)
+					.updateWith((b, d, c) -> b.metadata(Values.mergedMetadata(c.getMetadata(), d.metadata())))
 					.since((value) -> (value instanceof Map<?, ?> map && !map.isEmpty()) ? "2.10.0" : null));
 
 	private BucketFields() {

@@ -31,7 +31,7 @@ import org.springframework.util.unit.DataSize;
  * @param startTime the time delivery starts at, with deliver-policy by-start-time (cannot change later)
  * @param ackPolicy how messages are acknowledged: explicit, all or none (cannot change later)
  * @param ackWait how long the server waits for an ack before redelivering; replaced by the first backoff step
- * when backoff is set
+ * when backoff is set (a different declared value has no effect and is logged as a warning)
  * @param maxDeliver how many times a message is delivered at most; -1 for no limit
  * @param backoff redelivery delays, one per delivery attempt; needs max-deliver greater than the number of steps
  * @param maxAckPending how many messages may be unacknowledged at once; -1 for no limit
@@ -39,7 +39,8 @@ import org.springframework.util.unit.DataSize;
  * @param inactiveThreshold how long the consumer may be idle before the server removes it; 0 keeps it forever
  * @param replicas number of replicas of the consumer state; 0 follows the stream
  * @param headersOnly whether only headers are delivered, without payloads
- * @param metadata user metadata; keys starting with "_nats." belong to the server and are ignored
+ * @param metadata user metadata; only the declared keys are compared and written (keys others set on the server
+ * stay), and keys starting with "_nats." belong to the server and are ignored
  * @param replayPolicy how fast stored messages are replayed: instant or original (cannot change later)
  * @param maxBatch largest batch a pull request may ask for
  * @param maxExpires longest time a pull request may wait

@@ -57,6 +57,8 @@ final class ConsumerFields {
 						(b, d) -> b.headersOnly(d.headersOnly())),
 				field("metadata", (d) -> (d.metadata() != null) ? Values.userMetadata(d.metadata()) : null,
 						(c) -> Values.userMetadata(c.getMetadata()), (b, d) -> b.metadata(d.metadata()))
+					.compareWithin(Values::declaredKeys)
+					.updateWith((b, d, c) -> b.metadata(Values.mergedMetadata(c.getMetadata(), d.metadata())))
 					.since((value) -> (value instanceof Map<?, ?> map && !map.isEmpty()) ? V2_10 : null),
 				field("replay-policy", ConsumerDeclaration::replayPolicy, ConsumerConfiguration::getReplayPolicy,
 						(b, d) -> b.replayPolicy(d.replayPolicy()))

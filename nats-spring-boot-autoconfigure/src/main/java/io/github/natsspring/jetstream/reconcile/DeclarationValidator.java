@@ -163,6 +163,30 @@ final class DeclarationValidator {
 		checkMetadata(consumer.metadata(), origin);
 	}
 
+	/**
+	 * Declarations the server accepts but that do not do what they say; they are logged as warnings, not failures,
+	 * because the server behaves predictably and applications declaring them work as they did.
+	 * @param declared the consumer
+	 * @return one message per problem, naming the properties and the fix
+	 */
+	static List<String> warnings(Declared<ConsumerDeclaration> declared) {
+		ConsumerDeclaration consumer = declared.declaration();
+		DeclarationOrigin origin = declared.origin();
+		List<Duration> backoff = consumer.backoff();
+		Duration ackWait = consumer.ackWait();
+		if (ackWait == null || backoff == null || backoff.isEmpty() || ackWait.equals(backoff.get(0))) {
+			return List.of();
+		}
+		String declaredAckWait = Values.formatDuration(ackWait);
+		String firstStep = Values.formatDuration(backoff.get(0));
+		return List.of("JetStream declaration '" + origin.describe("ack-wait") + "' (" + declaredAckWait
+				+ ") has no effect: with '" + origin.describe("backoff") + "' (" + Values.format(backoff)
+				+ ") declared, the server uses the first backoff step, " + firstStep + ", as the ack wait, so a "
+				+ "message not acknowledged within " + firstStep + " is delivered again. Remove ack-wait (or set it to "
+				+ firstStep + "); if processing a message may take up to " + declaredAckWait
+				+ ", start backoff with " + declaredAckWait + " instead.");
+	}
+
 	static void validateKeyValue(Declared<KeyValueDeclaration> declared) {
 		KeyValueDeclaration bucket = declared.declaration();
 		DeclarationOrigin origin = declared.origin();

@@ -7,7 +7,8 @@ package io.github.natsspring.jetstream.reconcile;
  * @param declared the declared value
  * @param actual the server's value (before the change, for a setting the reconciler changed)
  * @param type what the difference means
- * @param reason what became of it: "changed", left as is and why, or why it cannot change
+ * @param reason what became of it: "changed" (with the reason the declaring code gave, if any), left as is and why,
+ * or why it cannot change
  */
 public record Difference(String property, String declared, String actual, Type type, String reason) {
 

@@ -2,6 +2,7 @@ package io.github.natsspring.jetstream.reconcile;
 
 import java.util.Objects;
 import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 import java.util.function.BiPredicate;
 import java.util.function.Function;
 
@@ -31,6 +32,10 @@ final class FieldSpec<D, C, B> {
 	private Function<Object, String> formatter = Values::format;
 
 	private BiPredicate<Object, Object> same = Objects::equals;
+
+	private BiFunction<Object, Object, Object> within = (declared, actual) -> actual;
+
+	private UpdateWriter<D, C, B> updateWriter;
 
 	private FieldSpec(String property, Function<D, Object> declared, Function<C, Object> actual, BiConsumer<B, D> writer) {
 		this.property = property;
@@ -79,6 +84,28 @@ final class FieldSpec<D, C, B> {
 		return this;
 	}
 
+	/**
+	 * Compares the declared value with only the part of the server's value it speaks about, for example the
+	 * declared keys of a metadata map.
+	 * @param within maps the declared and the whole actual value to the part compared and reported
+	 * @return this spec
+	 */
+	FieldSpec<D, C, B> compareWithin(BiFunction<Object, Object, Object> within) {
+		this.within = within;
+		return this;
+	}
+
+	/**
+	 * Writes the declared value into a builder holding the server's configuration in a way other than
+	 * {@link #write}, for example merging declared metadata keys into the server's.
+	 * @param updateWriter writes the value for an update
+	 * @return this spec
+	 */
+	FieldSpec<D, C, B> updateWith(UpdateWriter<D, C, B> updateWriter) {
+		this.updateWriter = updateWriter;
+		return this;
+	}
+
 	String property() {
 		return this.property;
 	}
@@ -87,12 +114,29 @@ final class FieldSpec<D, C, B> {
 		return this.declared.apply(declaration);
 	}
 
-	Object actual(C configuration) {
-		return this.actual.apply(configuration);
+	/**
+	 * The server's value as far as the declared value speaks about it.
+	 * @param configuration the server's configuration
+	 * @param declaredValue the normalised declared value
+	 * @return the normalised actual value
+	 */
+	Object actual(C configuration, Object declaredValue) {
+		return this.within.apply(declaredValue, this.actual.apply(configuration));
 	}
 
+	/** Writes the declared value into a builder for a new resource. */
 	void write(B builder, D declaration) {
 		this.writer.accept(builder, declaration);
+	}
+
+	/** Writes the declared value into a builder that holds the server's configuration {@code actual}. */
+	void writeUpdate(B builder, D declaration, C actual) {
+		if (this.updateWriter != null) {
+			this.updateWriter.write(builder, declaration, actual);
+		}
+		else {
+			this.writer.accept(builder, declaration);
+		}
 	}
 
 	String requiredVersion(Object declaredValue) {
@@ -109,6 +153,16 @@ final class FieldSpec<D, C, B> {
 
 	boolean same(Object declaredValue, Object actualValue) {
 		return this.same.test(declaredValue, actualValue);
+	}
+
+	/**
+	 * Writes a declared value for an update, knowing the server's configuration.
+	 */
+	@FunctionalInterface
+	interface UpdateWriter<D, C, B> {
+
+		void write(B builder, D declaration, C actual);
+
 	}
 
 }

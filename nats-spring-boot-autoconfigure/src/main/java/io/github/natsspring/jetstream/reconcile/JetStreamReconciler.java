@@ -11,7 +11,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.nats.client.Connection;
@@ -39,19 +41,30 @@ import io.github.natsspring.jetstream.reconcile.ReconcileRun.Plan;
  * Makes the declared JetStream topology real on the server, as {@code nats.jetstream.reconcile.mode} allows: at
  * startup once connected (synchronously when NATS is there, so a conflict fails startup before anything is
  * written), again after every reconnect (a memory stream is gone after a server restart), and for resources that
- * code declares later through {@link #ensureStream} and {@link #ensureConsumer}.
+ * code declares later through {@link #ensureStream}, {@link #ensureConsumer} and {@link #reconcileStream}.
  * <p>
  * Each run plans everything first: it reads every resource, compares every declared setting with the server's
  * (after normalising server defaults and ignoring {@code _nats.*} metadata) and classifies each difference as
- * editable, immutable or needing a newer server. With {@code fail-on-conflict} any conflict stops the run before the
- * first write. It never deletes and never recreates anything.
+ * editable, immutable or needing a newer server. With {@code fail-on-conflict} any conflict stops the run at startup
+ * before the first write; in the background (after a reconnect, or when NATS came after startup) a conflict holds back
+ * changes to existing resources, but missing ones are still created. What failed in the background (the server
+ * refused, or JetStream was not ready yet) is retried with a growing delay, at most every 30 seconds, for as long as
+ * the application runs. It never deletes and never recreates anything.
  */
 public class JetStreamReconciler implements SmartLifecycle, ApplicationEventPublisherAware,
 		ApplicationListener<NatsConnectionEvent> {
 
 	private static final Log logger = LogFactory.getLog(JetStreamReconciler.class);
 
-	private static final int RECONNECT_ATTEMPTS = 5;
+	/** The delay before the first retry of a reconciliation that left something undone; doubled for each next one. */
+	private static final Duration FIRST_RETRY_DELAY = Duration.ofSeconds(1);
+
+	/** The longest delay between retries. */
+	private static final Duration MAX_RETRY_DELAY = Duration.ofSeconds(30);
+
+	/** Why a background run with fail-on-conflict changes no existing resource while something is in conflict. */
+	private static final String HELD_BACK = "left as is: other declared resources are in conflict or failed, and "
+			+ "fail-on-conflict holds back changes to existing resources; missing ones are still created";
 
 	private final NatsConnectionManager connectionManager;
 
@@ -78,8 +91,16 @@ public class JetStreamReconciler implements SmartLifecycle, ApplicationEventPubl
 
 	private volatile ScheduledExecutorService executor;
 
-	/** Lets tests pretend the server is another version, to watch an older server drop what it does not know. */
-	private volatile String assumedServerVersion;
+	private final Object retryLock = new Object();
+
+	/** The next retry, if one is scheduled. Guarded by {@link #retryLock}. */
+	private ScheduledFuture<?> pendingRetry;
+
+	/** Background attempts in a row that left something undone. Guarded by {@link #retryLock}. */
+	private int failedAttempts;
+
+	/** What the latest attempt left undone, to log the same problem only once. Guarded by {@link #retryLock}. */
+	private String lastProblem;
 
 	/**
 	 * Creates a reconciler.
@@ -97,6 +118,28 @@ public class JetStreamReconciler implements SmartLifecycle, ApplicationEventPubl
 		this.failOnConflict = failOnConflict;
 		this.requestTimeout = requestTimeout;
 		this.report = ReconcileReport.empty(mode);
+		for (Declared<StreamDeclaration> stream : topology.getStreams()) {
+			topology.getConsumers(stream).forEach(JetStreamReconciler::warnAbout);
+		}
+	}
+
+	/**
+	 * Logs what the server accepts from a consumer declaration but ignores (ack-wait replaced by the first backoff
+	 * step).
+	 */
+	private static void warnAbout(Declared<ConsumerDeclaration> consumer) {
+		DeclarationValidator.warnings(consumer).forEach(logger::warn);
+	}
+
+	/**
+	 * Logs the warnings about a consumer declared in code that were not logged for its earlier declaration.
+	 */
+	private static void warnAboutNew(Declared<ConsumerDeclaration> consumer, Declared<ConsumerDeclaration> earlier) {
+		List<String> before = (earlier != null) ? DeclarationValidator.warnings(earlier) : List.of();
+		DeclarationValidator.warnings(consumer)
+			.stream()
+			.filter((warning) -> !before.contains(warning))
+			.forEach(logger::warn);
 	}
 
 	@Override
@@ -137,19 +180,27 @@ public class JetStreamReconciler implements SmartLifecycle, ApplicationEventPubl
 	}
 
 	private void reconcileOnConnect(Connection connection) {
-		boolean duringStartup = Thread.currentThread() == this.startingThread;
+		if (Thread.currentThread() != this.startingThread) {
+			// NATS came after startup: the application runs already
+			reconcileInBackground(connection);
+			return;
+		}
+		ReconcileReport result;
 		try {
-			reconcile(connection);
+			result = reconcile(connection);
 		}
 		catch (JetStreamReconcileException ex) {
-			// without fail-on-conflict only an unreachable JetStream gets here: start, and retry in the background
-			if (duringStartup && this.failOnConflict) {
+			if (this.failOnConflict) {
 				throw ex;
 			}
-			logger.error(ex.getMessage());
-			if (ex.getReport() == null) {
-				scheduleRetry(1);
-			}
+			// without fail-on-conflict only an unreachable JetStream gets here: start, and retry in the background
+			retryLater(ex.getMessage(), ex.getMessage());
+			return;
+		}
+		String undone = undone(result);
+		if (undone != null) {
+			// the report is logged already
+			retryLater(undone, null);
 		}
 	}
 
@@ -159,36 +210,139 @@ public class JetStreamReconciler implements SmartLifecycle, ApplicationEventPubl
 		if (event.getType() == NatsConnectionEvent.Type.RECONNECTED && this.running && current != null
 				&& this.mode != ReconcileMode.OFF && hasDeclarations()) {
 			// off the connection's event thread: a reconciliation makes requests and may wait for JetStream
-			current.execute(() -> reconcileAfterReconnect(1));
-		}
-	}
-
-	private void reconcileAfterReconnect(int attempt) {
-		Connection connection = this.connectionManager.getConnectionIfAvailable();
-		if (!this.running || connection == null) {
-			return;
-		}
-		try {
-			reconcile(connection);
-		}
-		catch (JetStreamReconcileException ex) {
-			logger.error(ex.getMessage());
-			if (ex.getReport() == null) {
-				scheduleRetry(attempt + 1);
+			try {
+				current.execute(() -> {
+					synchronized (this.retryLock) {
+						cancelRetry();
+						// a new connection: retries start again at the shortest delay
+						this.failedAttempts = 0;
+					}
+					retry();
+				});
+			}
+			catch (RejectedExecutionException ex) {
+				// stopping
 			}
 		}
 	}
 
-	private void scheduleRetry(int attempt) {
-		ScheduledExecutorService current = this.executor;
-		if (attempt > RECONNECT_ATTEMPTS || !this.running || current == null) {
-			return;
+	private void retry() {
+		Connection connection = this.connectionManager.getConnectionIfAvailable();
+		if (this.running && connection != null) {
+			reconcileInBackground(connection);
 		}
-		current.schedule(() -> reconcileAfterReconnect(attempt), 1L << (attempt - 1), TimeUnit.SECONDS);
 	}
 
 	/**
-	 * Reconciles every declared resource now.
+	 * Reconciles while the application runs: after a reconnect, when NATS came after startup, and as a retry. A
+	 * conflict does not hold back creating what is missing (see {@link #execute}), and whatever failed or could not
+	 * be reached is retried with a growing delay, up to {@link #MAX_RETRY_DELAY}, until it succeeds or the
+	 * reconciler stops. The first failure is logged as a warning, the same failure again only at debug level.
+	 */
+	private void reconcileInBackground(Connection connection) {
+		if (!this.running) {
+			return;
+		}
+		ReconcileReport result = null;
+		String undone;
+		try {
+			synchronized (this.lock) {
+				result = executeAndRecord(newRun(connection), allResources(), false, false, false);
+			}
+			undone = undone(result);
+		}
+		catch (JetStreamReconcileException ex) {
+			undone = ex.getMessage();
+		}
+		catch (RuntimeException ex) {
+			undone = "Could not reconcile the JetStream topology: " + ex;
+		}
+		if (undone != null) {
+			retryLater(undone, (result != null) ? result.toString() : undone);
+			return;
+		}
+		int attempts;
+		synchronized (this.retryLock) {
+			attempts = this.failedAttempts;
+			this.failedAttempts = 0;
+			this.lastProblem = null;
+		}
+		if (result.hasProblems() || !result.withStatus(ResourceStatus.WARNING).isEmpty()) {
+			logger.warn(result);
+		}
+		else if (attempts > 0) {
+			logger.info(result + "\n(after " + (attempts + 1) + " attempts)");
+		}
+		else if (logger.isInfoEnabled()) {
+			logger.info(result);
+		}
+	}
+
+	/**
+	 * Schedules another reconciliation because something was left undone.
+	 * @param problem what was left undone; the same problem again is logged at debug level only
+	 * @param message what to log, {@code null} when it was logged already
+	 */
+	private void retryLater(String problem, String message) {
+		synchronized (this.retryLock) {
+			ScheduledExecutorService current = this.executor;
+			if (!this.running || current == null) {
+				return;
+			}
+			this.failedAttempts++;
+			long delay = Math.min(MAX_RETRY_DELAY.toMillis(),
+					FIRST_RETRY_DELAY.toMillis() << Math.min(this.failedAttempts - 1, 20));
+			String retrying = "Retrying in " + Values.formatDuration(Duration.ofMillis(delay)) + " (attempt "
+					+ (this.failedAttempts + 1) + "; retries continue at most every "
+					+ Values.formatDuration(MAX_RETRY_DELAY) + " while the application runs).";
+			boolean repeated = problem.equals(this.lastProblem);
+			this.lastProblem = problem;
+			if (message == null) {
+				logger.info(retrying);
+			}
+			else if (!repeated) {
+				logger.warn(message + "\n" + retrying);
+			}
+			else if (logger.isDebugEnabled()) {
+				logger.debug(message + "\n" + retrying);
+			}
+			cancelRetry();
+			try {
+				this.pendingRetry = current.schedule(this::retry, delay, TimeUnit.MILLISECONDS);
+			}
+			catch (RejectedExecutionException ex) {
+				// stopping
+			}
+		}
+	}
+
+	private void cancelRetry() {
+		ScheduledFuture<?> pending = this.pendingRetry;
+		this.pendingRetry = null;
+		if (pending != null) {
+			pending.cancel(false);
+		}
+	}
+
+	/**
+	 * What a reconciliation left undone that a retry may do: the resources that failed (the server refused or could
+	 * not answer, for example "JetStream temporarily unavailable" while it recovers its store after a restart).
+	 * Conflicts are not retried: they need a change of the declaration or of the server.
+	 * @return the failed resources, {@code null} when none failed
+	 */
+	private static String undone(ReconcileReport result) {
+		List<ResourceReport> failed = result.withStatus(ResourceStatus.FAILED);
+		if (failed.isEmpty()) {
+			return null;
+		}
+		StringBuilder text = new StringBuilder();
+		failed.forEach((resource) -> text.append(resource).append('\n'));
+		return text.toString();
+	}
+
+	/**
+	 * Reconciles every declared resource now. A conflict (or a failure) with fail-on-conflict stops the run before
+	 * anything is written, as at startup.
 	 * @param connection the connection to use
 	 * @return what was done
 	 * @throws JetStreamReconcileException when a resource is in conflict or failed and fail-on-conflict is set, or
@@ -196,25 +350,64 @@ public class JetStreamReconciler implements SmartLifecycle, ApplicationEventPubl
 	 */
 	public ReconcileReport reconcile(Connection connection) {
 		synchronized (this.lock) {
-			ReconcileRun run = newRun(connection);
+			return executeAndRecord(newRun(connection), allResources(), false, true, true);
+		}
+	}
+
+	/**
+	 * Reconciles one declared stream again, with its consumers (configured, declared in beans, and ensured in code
+	 * through {@link #ensureConsumer}), under the same rules as {@link #ensureStream}: for example when a listener
+	 * finds its stream deleted on the server. Needs the connection.
+	 * @param stream the stream's name
+	 * @return what was done to the stream and its consumers; without resources when the stream is not declared
+	 * (configuration, bean or {@link #ensureStream}), so that there is nothing to create, or reconciliation is off
+	 * @throws JetStreamReconcileException on a conflict or failure when fail-on-conflict is set, or when JetStream
+	 * cannot be reached
+	 */
+	public ReconcileReport reconcileStream(String stream) {
+		synchronized (this.lock) {
+			Optional<Declared<StreamDeclaration>> declared = this.topology.getStream(stream);
+			if (declared.isEmpty() || this.mode == ReconcileMode.OFF) {
+				return new ReconcileReport(this.mode, this.report.serverVersion(), Instant.now(), List.of());
+			}
 			List<ManagedResource<?, ?, ?>> resources = new ArrayList<>();
 			Set<String> covered = new LinkedHashSet<>();
-			for (Declared<StreamDeclaration> stream : this.topology.getStreams()) {
-				resources.add(new StreamResource(stream));
-				for (Declared<ConsumerDeclaration> consumer : this.topology.getConsumers(stream)) {
-					CodeConsumer fromCode = this.codeConsumers.get(stream.name() + "/" + consumer.name());
-					resources.add(new ConsumerResource(stream.name(), (fromCode != null) ? fromCode.declared() : consumer));
-					covered.add(stream.name() + "/" + consumer.name());
-				}
-			}
+			addStream(declared.get(), resources, covered);
 			this.codeConsumers.forEach((key, consumer) -> {
-				if (!covered.contains(key)) {
-					resources.add(new ConsumerResource(consumer.stream(), consumer.declared()));
+				if (consumer.stream().equals(stream) && !covered.contains(key)) {
+					resources.add(consumer.resource());
 				}
 			});
-			this.topology.getKeyValues().forEach((bucket) -> resources.add(new KeyValueResource(bucket)));
-			this.topology.getObjectStores().forEach((bucket) -> resources.add(new ObjectStoreResource(bucket)));
-			return executeAndRecord(run, resources, false);
+			return executeAndRecord(newRun(this.connectionManager.getConnection()), resources, true, true, true);
+		}
+	}
+
+	private List<ManagedResource<?, ?, ?>> allResources() {
+		List<ManagedResource<?, ?, ?>> resources = new ArrayList<>();
+		Set<String> covered = new LinkedHashSet<>();
+		for (Declared<StreamDeclaration> stream : this.topology.getStreams()) {
+			addStream(stream, resources, covered);
+		}
+		this.codeConsumers.forEach((key, consumer) -> {
+			if (!covered.contains(key)) {
+				resources.add(consumer.resource());
+			}
+		});
+		this.topology.getKeyValues().forEach((bucket) -> resources.add(new KeyValueResource(bucket)));
+		this.topology.getObjectStores().forEach((bucket) -> resources.add(new ObjectStoreResource(bucket)));
+		return resources;
+	}
+
+	/**
+	 * Adds a stream and its declared consumers, each merged with what code ensured for it.
+	 */
+	private void addStream(Declared<StreamDeclaration> stream, List<ManagedResource<?, ?, ?>> resources,
+			Set<String> covered) {
+		resources.add(new StreamResource(stream));
+		for (Declared<ConsumerDeclaration> consumer : this.topology.getConsumers(stream)) {
+			CodeConsumer fromCode = this.codeConsumers.get(stream.name() + "/" + consumer.name());
+			resources.add((fromCode != null) ? fromCode.resource() : new ConsumerResource(stream.name(), consumer));
+			covered.add(stream.name() + "/" + consumer.name());
 		}
 	}
 
@@ -232,6 +425,9 @@ public class JetStreamReconciler implements SmartLifecycle, ApplicationEventPubl
 			JetStreamTopology extended = this.topology.withStream(stream,
 					DeclarationOrigin.code("stream '" + stream.name() + "' declared in code"));
 			Declared<StreamDeclaration> declared = extended.getStream(stream.name()).orElseThrow();
+			extended.getConsumers(declared)
+				.forEach((consumer) -> warnAboutNew(consumer,
+						this.topology.getConsumer(declared.name(), consumer.name()).orElse(null)));
 			if (this.mode == ReconcileMode.OFF) {
 				this.topology = extended;
 				return ReconcileReport.empty(this.mode);
@@ -240,7 +436,8 @@ public class JetStreamReconciler implements SmartLifecycle, ApplicationEventPubl
 			resources.add(new StreamResource(declared));
 			extended.getConsumers(declared)
 				.forEach((consumer) -> resources.add(new ConsumerResource(declared.name(), consumer)));
-			ReconcileReport result = executeAndRecord(newRun(this.connectionManager.getConnection()), resources, true);
+			ReconcileReport result = executeAndRecord(newRun(this.connectionManager.getConnection()), resources, true,
+					true, true);
 			// remembered only once made real, so that a refused declaration does not haunt every reconnect
 			this.topology = extended;
 			return result;
@@ -259,6 +456,31 @@ public class JetStreamReconciler implements SmartLifecycle, ApplicationEventPubl
 	 * @throws JetStreamReconcileException on a conflict or failure when fail-on-conflict is set
 	 */
 	public ResourceReport ensureConsumer(String stream, ConsumerDeclaration consumer) {
+		return ensureConsumer(stream, consumer, Map.of());
+	}
+
+	/**
+	 * Ensures a durable consumer declared in code, as {@link #ensureConsumer(String, ConsumerDeclaration)}, and says
+	 * why some of its settings have the declared values: when one of them changes a value found on the server (one
+	 * an operator set, for example), the report and the log say why, as in
+	 * {@code max-deliver: declared -1, actual 5 (changed: <why>)}. The reasons are kept for the reconciliations
+	 * after a reconnect.
+	 * @param stream the stream
+	 * @param consumer the consumer, with its durable name set
+	 * @param reasons why the code declares a setting, by property name as in configuration (for example
+	 * {@code max-deliver})
+	 * @return what was done
+	 * @throws IllegalArgumentException if a reason names no consumer setting
+	 * @throws InvalidDeclarationException if the declaration is invalid or contradicts another one
+	 * @throws JetStreamReconcileException on a conflict or failure when fail-on-conflict is set
+	 */
+	public ResourceReport ensureConsumer(String stream, ConsumerDeclaration consumer, Map<String, String> reasons) {
+		for (String property : reasons.keySet()) {
+			if (ConsumerFields.ALL.stream().noneMatch((field) -> field.property().equals(property))) {
+				throw new IllegalArgumentException("'" + property + "' is not a consumer setting; reasons are given "
+						+ "by property name, for example max-deliver");
+			}
+		}
 		synchronized (this.lock) {
 			if (consumer.name() == null) {
 				throw new InvalidDeclarationException("consumer of stream '" + stream + "' declared in code",
@@ -277,14 +499,19 @@ public class JetStreamReconciler implements SmartLifecycle, ApplicationEventPubl
 			}
 			DeclarationValidator.validateConsumer(declared,
 					this.topology.getStream(stream).map(Declared::declaration).orElse(null));
+			// once, not at every call of a listener that ensures its consumer again
+			warnAboutNew(declared, base);
+			Map<String, String> allReasons = new LinkedHashMap<>((earlier != null) ? earlier.reasons() : Map.of());
+			allReasons.putAll(reasons);
+			CodeConsumer ensured = new CodeConsumer(stream, declared, Map.copyOf(allReasons));
 			if (this.mode == ReconcileMode.OFF) {
-				this.codeConsumers.put(key, new CodeConsumer(stream, declared));
+				this.codeConsumers.put(key, ensured);
 				return new ResourceReport(ResourceKind.CONSUMER, consumer.name(), stream, declared.origin().toString(),
 						ResourceStatus.SKIPPED, List.of(), null);
 			}
 			ReconcileReport result = executeAndRecord(newRun(this.connectionManager.getConnection()),
-					List.of(new ConsumerResource(stream, declared)), true);
-			this.codeConsumers.put(key, new CodeConsumer(stream, declared));
+					List.of(ensured.resource()), true, true, true);
+			this.codeConsumers.put(key, ensured);
 			return result.resources().get(0);
 		}
 	}
@@ -292,12 +519,15 @@ public class JetStreamReconciler implements SmartLifecycle, ApplicationEventPubl
 	/**
 	 * Runs and keeps the outcome (also of a run that stopped at a conflict, for health and the event).
 	 * @param partial whether the run covered only some resources, to be merged into the current report
+	 * @param strict whether fail-on-conflict stops the run at a conflict (startup and explicit calls) rather than
+	 * holding back only changes to existing resources (reconciliation in the background)
+	 * @param log whether to log the outcome (background runs log it themselves)
 	 */
 	private ReconcileReport executeAndRecord(ReconcileRun run, List<ManagedResource<?, ?, ?>> resources,
-			boolean partial) {
+			boolean partial, boolean strict, boolean log) {
 		ReconcileReport result;
 		try {
-			result = execute(run, resources);
+			result = execute(run, resources, strict);
 		}
 		catch (JetStreamReconcileException ex) {
 			if (ex.getReport() != null) {
@@ -307,7 +537,10 @@ public class JetStreamReconciler implements SmartLifecycle, ApplicationEventPubl
 			throw ex;
 		}
 		record(result, partial);
-		if (result.hasProblems() || !result.withStatus(ResourceStatus.WARNING).isEmpty()) {
+		if (!log) {
+			// logged by the caller
+		}
+		else if (result.hasProblems() || !result.withStatus(ResourceStatus.WARNING).isEmpty()) {
 			logger.warn(result);
 		}
 		else if (logger.isInfoEnabled()) {
@@ -321,25 +554,44 @@ public class JetStreamReconciler implements SmartLifecycle, ApplicationEventPubl
 		this.report = partial ? this.report.merge(result.resources(), result.serverVersion()) : result;
 	}
 
+	/**
+	 * Plans every resource, then applies the plans as the mode allows. With fail-on-conflict a conflict (or a
+	 * resource that could not be read) found while planning stops a strict run before the first write. A run in the
+	 * background instead still creates what is missing — a memory stream gone with a server restart must come back
+	 * while the application runs, whatever else drifted — and leaves every existing resource as it is.
+	 */
 	@SuppressWarnings({ "unchecked", "rawtypes" })
-	private ReconcileReport execute(ReconcileRun run, List<ManagedResource<?, ?, ?>> resources) {
+	private ReconcileReport execute(ReconcileRun run, List<ManagedResource<?, ?, ?>> resources, boolean strict) {
 		String version = run.server().version();
 		try {
 			List<Plan<?, ?, ?>> plans = new ArrayList<>();
 			for (ManagedResource<?, ?, ?> resource : resources) {
 				plans.add(run.plan(resource));
 			}
-			List<ResourceReport> planned = plans.stream().map(run::describe).toList();
-			if (this.failOnConflict && plans.stream().anyMatch(Plan::isProblem)) {
+			boolean problems = plans.stream().anyMatch(Plan::isProblem);
+			if (this.failOnConflict && problems && strict) {
+				List<ResourceReport> planned = plans.stream().map(run::describe).toList();
 				ReconcileReport conflicts = new ReconcileReport(this.mode, version, Instant.now(), planned);
 				throw new JetStreamReconcileException(problemMessage(conflicts, true), conflicts, true, null);
 			}
+			boolean holdChanges = this.failOnConflict && problems;
 			List<ResourceReport> outcome = new ArrayList<>();
 			for (Plan plan : plans) {
-				outcome.add((this.mode == ReconcileMode.VALIDATE) ? run.describe(plan) : run.apply(plan));
+				if (this.mode == ReconcileMode.VALIDATE) {
+					outcome.add(run.describe(plan));
+				}
+				else if (holdChanges && plan.isProblem()) {
+					outcome.add(run.describeHeld(plan, HELD_BACK));
+				}
+				else if (holdChanges) {
+					outcome.add(run.createIfMissing(plan, HELD_BACK));
+				}
+				else {
+					outcome.add(run.apply(plan));
+				}
 			}
 			ReconcileReport result = new ReconcileReport(this.mode, version, Instant.now(), outcome);
-			if (this.failOnConflict && result.hasProblems()) {
+			if (this.failOnConflict && result.hasProblems() && strict) {
 				throw new JetStreamReconcileException(problemMessage(result, false), result, false, null);
 			}
 			return result;
@@ -352,7 +604,7 @@ public class JetStreamReconciler implements SmartLifecycle, ApplicationEventPubl
 
 	private ReconcileRun newRun(Connection connection) {
 		ServerInfo info = connection.getServerInfo();
-		String version = (this.assumedServerVersion != null) ? this.assumedServerVersion : info.getVersion();
+		String version = info.getVersion();
 		if (!info.isJetStreamAvailable()) {
 			throw new JetStreamReconcileException("JetStream is not enabled on nats-server " + info.getVersion() + " ("
 					+ info.getServerName() + "), so the declared streams, consumers and buckets cannot be made real. "
@@ -364,7 +616,8 @@ public class JetStreamReconciler implements SmartLifecycle, ApplicationEventPubl
 				.jetStreamManagement(JetStreamOptions.builder().requestTimeout(this.requestTimeout).build());
 			Set<String> declaredStreams = new LinkedHashSet<>();
 			this.topology.getStreams().forEach((stream) -> declaredStreams.add(stream.name()));
-			return new ReconcileRun(jsm, new ConnectedServer(version), this.mode, declaredStreams);
+			return new ReconcileRun(jsm, new ConnectedServer(version), this.mode, declaredStreams,
+					this.failOnConflict);
 		}
 		catch (IOException ex) {
 			throw new JetStreamReconcileException("Could not use JetStream: " + ex.getMessage(), null, true, ex);
@@ -431,15 +684,15 @@ public class JetStreamReconciler implements SmartLifecycle, ApplicationEventPubl
 		return this.mode;
 	}
 
-	void assumeServerVersion(String version) {
-		this.assumedServerVersion = version;
-	}
-
 	@Override
 	public void stop() {
 		this.running = false;
-		ScheduledExecutorService current = this.executor;
-		this.executor = null;
+		ScheduledExecutorService current;
+		synchronized (this.retryLock) {
+			cancelRetry();
+			current = this.executor;
+			this.executor = null;
+		}
 		if (current != null) {
 			current.shutdownNow();
 		}
@@ -450,7 +703,19 @@ public class JetStreamReconciler implements SmartLifecycle, ApplicationEventPubl
 		return this.running;
 	}
 
-	private record CodeConsumer(String stream, Declared<ConsumerDeclaration> declared) {
+	/**
+	 * A consumer ensured in code.
+	 *
+	 * @param stream the stream
+	 * @param declared the declaration, merged with the configured one
+	 * @param reasons why the code declares some settings, by property name
+	 */
+	private record CodeConsumer(String stream, Declared<ConsumerDeclaration> declared, Map<String, String> reasons) {
+
+		ConsumerResource resource() {
+			return new ConsumerResource(this.stream, this.declared, this.reasons);
+		}
+
 	}
 
 }

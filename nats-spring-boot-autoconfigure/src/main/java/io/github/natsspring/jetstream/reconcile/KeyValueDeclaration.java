@@ -22,7 +22,8 @@ import org.springframework.util.unit.DataSize;
  * @param replicas number of replicas in a cluster (1 to 5)
  * @param description description of the bucket
  * @param compression whether the bucket's storage is compressed (s2)
- * @param metadata user metadata; keys starting with "_nats." belong to the server and are ignored
+ * @param metadata user metadata; only the declared keys are compared and written (keys others set on the server
+ * stay), and keys starting with "_nats." belong to the server and are ignored
  */
 public record KeyValueDeclaration(String name, Integer history, Duration ttl, DataSize maxBytes,
 		DataSize maxValueSize, StorageType storage, Integer replicas, String description, Boolean compression,

@@ -2,6 +2,7 @@ package io.github.natsspring.jetstream.reconcile;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
@@ -38,10 +39,26 @@ abstract class ManagedResource<D, C, B> {
 
 	private final String stream;
 
+	private final Map<String, String> reasons;
+
 	ManagedResource(ResourceKind kind, Declared<D> declared, String stream) {
+		this(kind, declared, stream, Map.of());
+	}
+
+	ManagedResource(ResourceKind kind, Declared<D> declared, String stream, Map<String, String> reasons) {
 		this.kind = kind;
 		this.declared = declared;
 		this.stream = stream;
+		this.reasons = reasons;
+	}
+
+	/**
+	 * Why the declaration has a setting, when the code that declared it said so.
+	 * @param property the property name
+	 * @return the reason, or {@code null}
+	 */
+	String reason(String property) {
+		return this.reasons.get(property);
 	}
 
 	ResourceKind kind() {
@@ -164,7 +181,11 @@ abstract class ManagedResource<D, C, B> {
 			extends ManagedResource<ConsumerDeclaration, ConsumerConfiguration, ConsumerConfiguration.Builder> {
 
 		ConsumerResource(String stream, Declared<ConsumerDeclaration> declared) {
-			super(ResourceKind.CONSUMER, declared, stream);
+			this(stream, declared, Map.of());
+		}
+
+		ConsumerResource(String stream, Declared<ConsumerDeclaration> declared, Map<String, String> reasons) {
+			super(ResourceKind.CONSUMER, declared, stream, reasons);
 		}
 
 		@Override

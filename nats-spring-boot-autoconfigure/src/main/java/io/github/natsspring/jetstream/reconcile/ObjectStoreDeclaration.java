@@ -20,7 +20,8 @@ import org.springframework.util.unit.DataSize;
  * @param ttl how long an object lives; 0 keeps objects forever
  * @param description description of the bucket
  * @param compression whether the bucket's storage is compressed (s2)
- * @param metadata user metadata; keys starting with "_nats." belong to the server and are ignored
+ * @param metadata user metadata; only the declared keys are compared and written (keys others set on the server
+ * stay), and keys starting with "_nats." belong to the server and are ignored
  */
 public record ObjectStoreDeclaration(String name, StorageType storage, Integer replicas, DataSize maxBytes,
 		Duration ttl, String description, Boolean compression, Map<String, String> metadata) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -28,18 +29,24 @@ final class ReconcileRun {
 
 	private final Set<String> declaredStreams;
 
+	private final boolean failOnConflict;
+
 	/**
 	 * Creates a run.
 	 * @param jsm the JetStream management API of the connection
 	 * @param server the connected server
 	 * @param mode what may be written
 	 * @param declaredStreams names of all declared streams; their subjects may move between them in one run
+	 * @param failOnConflict whether a resource in conflict is left untouched, even where it is found only after a
+	 * create lost a race
 	 */
-	ReconcileRun(JetStreamManagement jsm, ConnectedServer server, ReconcileMode mode, Set<String> declaredStreams) {
+	ReconcileRun(JetStreamManagement jsm, ConnectedServer server, ReconcileMode mode, Set<String> declaredStreams,
+			boolean failOnConflict) {
 		this.jsm = jsm;
 		this.server = server;
 		this.mode = mode;
 		this.declaredStreams = declaredStreams;
+		this.failOnConflict = failOnConflict;
 	}
 
 	ConnectedServer server() {
@@ -67,6 +74,21 @@ final class ReconcileRun {
 	 * anything is written.
 	 */
 	ResourceReport describe(Plan<?, ?, ?> plan) {
+		return describe(plan, leftAsIsInThisMode());
+	}
+
+	/**
+	 * Describes a plan whose editable differences are held back, without writing.
+	 * @param leftAsIs why they are not changed (in a mode that would change them)
+	 */
+	ResourceReport describeHeld(Plan<?, ?, ?> plan, String leftAsIs) {
+		return describe(plan, this.mode.mayUpdate() ? Objects.requireNonNull(leftAsIs) : leftAsIsInThisMode());
+	}
+
+	/**
+	 * @param leftAsIs why editable differences are not changed, {@code null} when the mode would change them
+	 */
+	private ResourceReport describe(Plan<?, ?, ?> plan, String leftAsIs) {
 		if (plan.failure() != null) {
 			return report(plan, ResourceStatus.FAILED, List.of(), plan.failure());
 		}
@@ -78,28 +100,49 @@ final class ReconcileRun {
 		if (plan.differences().isEmpty()) {
 			return report(plan, ResourceStatus.UNCHANGED, List.of(), null);
 		}
-		String leftAsIs = "left as is in " + this.mode.name().toLowerCase().replace('_', '-') + " mode";
 		List<Difference> differences = plan.differences()
 			.stream()
-			.map((d) -> (d.type() == Difference.Type.EDITABLE && !this.mode.mayUpdate()) ? d.withReason(leftAsIs) : d)
+			.map((d) -> (d.type() == Difference.Type.EDITABLE && leftAsIs != null) ? d.withReason(leftAsIs) : d)
 			.toList();
 		return report(plan, conflicts.isEmpty() ? ResourceStatus.DRIFT : ResourceStatus.CONFLICT, differences, null);
 	}
 
+	private String leftAsIsInThisMode() {
+		return this.mode.mayUpdate() ? null
+				: "left as is in " + this.mode.name().toLowerCase().replace('_', '-') + " mode";
+	}
+
+	/**
+	 * Applies a plan as the mode allows: creates a missing resource, changes the editable settings of an existing
+	 * one.
+	 */
 	<D, C, B> ResourceReport apply(Plan<D, C, B> plan) throws IOException {
+		return apply(plan, leftAsIsInThisMode());
+	}
+
+	/**
+	 * Creates a missing resource (as the mode allows) but changes nothing that exists.
+	 * @param leftAsIs why an existing resource's editable differences are not changed
+	 */
+	<D, C, B> ResourceReport createIfMissing(Plan<D, C, B> plan, String leftAsIs) throws IOException {
+		return apply(plan, this.mode.mayUpdate() ? Objects.requireNonNull(leftAsIs) : leftAsIsInThisMode());
+	}
+
+	private <D, C, B> ResourceReport apply(Plan<D, C, B> plan, String leftAsIs) throws IOException {
 		if (plan.failure() != null) {
-			return describe(plan);
+			return describe(plan, leftAsIs);
 		}
 		if (!plan.exists()) {
-			return this.mode.mayCreate() ? create(plan, true) : describe(plan);
+			return this.mode.mayCreate() ? create(plan, true, leftAsIs) : describe(plan, leftAsIs);
 		}
-		if (plan.differences().isEmpty() || !this.mode.mayUpdate() || plan.editable().isEmpty()) {
-			return describe(plan);
+		if (plan.differences().isEmpty() || leftAsIs != null || plan.editable().isEmpty()) {
+			return describe(plan, leftAsIs);
 		}
 		return update(plan);
 	}
 
-	private <D, C, B> ResourceReport create(Plan<D, C, B> plan, boolean mayRetry) throws IOException {
+	private <D, C, B> ResourceReport create(Plan<D, C, B> plan, boolean mayRetry, String leftAsIs)
+			throws IOException {
 		ManagedResource<D, C, B> resource = plan.resource();
 		Set<String> conflicting = properties(plan.conflicts());
 		B builder = resource.newBuilder();
@@ -115,7 +158,11 @@ final class ReconcileRun {
 			if (ex.getApiErrorCode() == resource.alreadyExistsCode() && mayRetry) {
 				// another instance created it in the meantime, differently: reconcile what is there now
 				Plan<D, C, B> again = plan(resource);
-				return again.exists() ? apply(again) : create(again, false);
+				if (this.failOnConflict && again.isProblem()) {
+					// fail-on-conflict: a resource in conflict is not written to at all
+					return describe(again, leftAsIs);
+				}
+				return again.exists() ? apply(again, leftAsIs) : create(again, false, leftAsIs);
 			}
 			return report(plan, ResourceStatus.FAILED, plan.conflicts(), refusal(ex));
 		}
@@ -129,7 +176,7 @@ final class ReconcileRun {
 		B builder = resource.builderFrom(plan.actual());
 		for (FieldSpec<D, C, B> field : resource.fields()) {
 			if (changing.contains(field.property())) {
-				field.write(builder, resource.declaration());
+				field.writeUpdate(builder, resource.declaration(), plan.actual());
 			}
 		}
 		try {
@@ -171,12 +218,20 @@ final class ReconcileRun {
 		List<Difference> differences = new ArrayList<>();
 		applied.stream()
 			.filter((d) -> !dropped.contains(d.property()))
-			.forEach((d) -> differences.add(d.withReason("changed")));
+			.forEach((d) -> differences.add(d.withReason(changed(resource, d.property()))));
 		differences.addAll(notKept);
 		differences.addAll(conflicts);
 		ResourceStatus outcome = !conflicts.isEmpty() ? ResourceStatus.CONFLICT
 				: !notKept.isEmpty() ? ResourceStatus.WARNING : status;
 		return report(plan, outcome, differences, null);
+	}
+
+	/**
+	 * "changed", and why, when the code that declared the setting said so (a listener's max-deliver, for example).
+	 */
+	private static String changed(ManagedResource<?, ?, ?> resource, String property) {
+		String reason = resource.reason(property);
+		return (reason != null) ? "changed: " + reason : "changed";
 	}
 
 	private String notKeptReason() {
@@ -192,7 +247,7 @@ final class ReconcileRun {
 			if (declared == null) {
 				continue;
 			}
-			Object actual = field.actual(configuration);
+			Object actual = field.actual(configuration, declared);
 			if (field.same(declared, actual)) {
 				continue;
 			}

@@ -46,7 +46,8 @@ import org.springframework.util.unit.DataSize;
  * @param republish subjects stored messages are republished to
  * @param mirror the stream this stream mirrors (cannot change later)
  * @param sources streams this stream sources messages from
- * @param metadata user metadata; keys starting with "_nats." belong to the server and are ignored
+ * @param metadata user metadata; only the declared keys are compared and written (keys others set on the server
+ * stay), and keys starting with "_nats." belong to the server and are ignored
  * @param allowMsgTtl whether messages may carry their own TTL (needs nats-server 2.11; cannot be switched off)
  * @param subjectDeleteMarkerTtl how long delete markers left by max-age stay (needs nats-server 2.11)
  * @param allowMsgCounter whether the stream is a counter stream (needs nats-server 2.12; cannot change later)

@@ -95,6 +95,8 @@ final class StreamFields {
 				.sameWhen(Values::sameElements),
 			field("metadata", (d) -> (d.metadata() != null) ? Values.userMetadata(d.metadata()) : null,
 					(c) -> Values.userMetadata(c.getMetadata()), (b, d) -> b.metadata(d.metadata()))
+				.compareWithin(Values::declaredKeys)
+				.updateWith((b, d, c) -> b.metadata(Values.mergedMetadata(c.getMetadata(), d.metadata())))
 				.since((value) -> (value instanceof java.util.Map<?, ?> map && !map.isEmpty()) ? V2_10 : null),
 			field("allow-msg-ttl", StreamDeclaration::allowMsgTtl, StreamConfiguration::getAllowMessageTtl,
 					(b, d) -> b.allowMessageTtl(d.allowMsgTtl()))

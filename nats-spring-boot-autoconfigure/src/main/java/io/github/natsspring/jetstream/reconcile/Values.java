@@ -65,6 +65,39 @@ final class Values {
 	}
 
 	/**
+	 * The entries of the server's user metadata under the keys the declaration has: keys others added on the server
+	 * are none of the declaration's business.
+	 * @param declared the declared user metadata
+	 * @param actual the server's user metadata
+	 * @return the server's entries for the declared keys
+	 */
+	static Object declaredKeys(Object declared, Object actual) {
+		if (!(declared instanceof Map<?, ?> keys) || !(actual instanceof Map<?, ?> entries)) {
+			return actual;
+		}
+		Map<Object, Object> result = new LinkedHashMap<>();
+		keys.keySet().forEach((key) -> {
+			if (entries.containsKey(key)) {
+				result.put(key, entries.get(key));
+			}
+		});
+		return result;
+	}
+
+	/**
+	 * The metadata an update writes: the server's user entries with the declared ones set, so that keys others
+	 * added stay. The server's own {@code _nats.*} keys are left for the server to set.
+	 * @param actual the server's metadata, possibly {@code null}
+	 * @param declared the declared metadata
+	 * @return the merged metadata
+	 */
+	static Map<String, String> mergedMetadata(Map<String, String> actual, Map<String, String> declared) {
+		Map<String, String> merged = userMetadata(actual);
+		merged.putAll(declared);
+		return merged;
+	}
+
+	/**
 	 * Compares collections as sets: subject lists mean the same in any order.
 	 */
 	static boolean sameElements(Object a, Object b) {

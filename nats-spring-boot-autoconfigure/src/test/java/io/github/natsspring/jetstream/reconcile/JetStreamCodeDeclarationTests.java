@@ -14,12 +14,15 @@ import io.nats.client.api.StreamConfiguration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -35,6 +38,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * Declarations made in code: declaration beans merged with configuration, and the reconciler API that listeners use
  * to ensure their consumers and dead-letter streams.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class JetStreamCodeDeclarationTests {
 
 	@RegisterExtension
@@ -167,6 +171,115 @@ class JetStreamCodeDeclarationTests {
 				assertThat(events).hasSizeGreaterThanOrEqualTo(5);
 				assertThat(events.get(0).find(ResourceKind.STREAM, "ENS_1")).isPresent();
 			});
+	}
+
+	@Test
+	void aDeletedStreamIsReconciledAgainOnRequestWithItsConsumers() throws Exception {
+		this.runner
+			.withPropertyValues("nats.jetstream.streams[RE_1].subjects=re1.>",
+					"nats.jetstream.streams[RE_1].max-age=1h",
+					"nats.jetstream.streams[RE_1].consumers[w].max-deliver=3")
+			.run((context) -> {
+				JetStreamReconciler reconciler = context.getBean(JetStreamReconciler.class);
+				ConsumerDeclaration listener = ConsumerDeclaration.builder("listener")
+					.ackWait(Duration.ofSeconds(10))
+					.build();
+				assertThat(reconciler.ensureConsumer("RE_1", listener).status()).isEqualTo(ResourceStatus.CREATED);
+				reconciler.ensureStream(StreamDeclaration.builder("RE_DLQ").subjects("dlq.re1.>").build());
+				jsm.deleteStream("RE_1");
+				jsm.deleteStream("RE_DLQ");
+
+				// the consumer alone cannot come back: its stream is missing
+				assertThatExceptionOfType(JetStreamReconcileException.class)
+					.isThrownBy(() -> reconciler.ensureConsumer("RE_1", listener))
+					.withMessageContaining("failed consumer RE_1/listener");
+
+				ReconcileReport again = reconciler.reconcileStream("RE_1");
+				assertThat(again.resources()).extracting(ResourceReport::describe, ResourceReport::status)
+					.containsExactly(org.assertj.core.groups.Tuple.tuple("stream RE_1", ResourceStatus.CREATED),
+							org.assertj.core.groups.Tuple.tuple("consumer RE_1/w", ResourceStatus.CREATED),
+							org.assertj.core.groups.Tuple.tuple("consumer RE_1/listener", ResourceStatus.CREATED));
+				assertThat(jsm.getStreamInfo("RE_1").getConfiguration().getMaxAge()).isEqualTo(Duration.ofHours(1));
+				assertThat(jsm.getConsumerInfo("RE_1", "w").getConsumerConfiguration().getMaxDeliver()).isEqualTo(3);
+				assertThat(jsm.getConsumerInfo("RE_1", "listener").getConsumerConfiguration().getAckWait())
+					.isEqualTo(Duration.ofSeconds(10));
+				assertThat(reconciler.getReport().findConsumer("RE_1", "listener").orElseThrow().status())
+					.isEqualTo(ResourceStatus.CREATED);
+
+				// a stream ensured in code is declared too; one declared nowhere cannot be created
+				assertThat(reconciler.reconcileStream("RE_DLQ").resources()).extracting(ResourceReport::status)
+					.containsExactly(ResourceStatus.CREATED);
+				assertThat(jsm.getStreamNames()).contains("RE_DLQ");
+				assertThat(reconciler.reconcileStream("RE_UNKNOWN").resources()).isEmpty();
+				assertThat(reconciler.reconcileStream("RE_1").resources()).extracting(ResourceReport::status)
+					.containsOnly(ResourceStatus.UNCHANGED);
+			});
+	}
+
+	@Test
+	void anAckWaitThatBackoffReplacesIsAWarningNamingBothSettingsAndTheFix(CapturedOutput output) throws Exception {
+		this.runner
+			.withPropertyValues("nats.jetstream.streams[AW_1].subjects=aw1.>",
+					"nats.jetstream.streams[AW_1].consumers[w].ack-wait=30s",
+					"nats.jetstream.streams[AW_1].consumers[w].max-deliver=4",
+					"nats.jetstream.streams[AW_1].consumers[w].backoff=1s,5s,10s",
+					"nats.jetstream.streams[AW_1].consumers[same].ack-wait=2s",
+					"nats.jetstream.streams[AW_1].consumers[same].backoff=2s,5s")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				// the server does what the warning says
+				assertThat(jsm.getConsumerInfo("AW_1", "w").getConsumerConfiguration().getAckWait())
+					.isEqualTo(Duration.ofSeconds(1));
+				JetStreamReconciler reconciler = context.getBean(JetStreamReconciler.class);
+				// a listener ensuring a consumer again and again does not repeat the warning
+				for (int i = 0; i < 2; i++) {
+					reconciler.ensureConsumer("AW_1", ConsumerDeclaration.builder("w").build());
+					reconciler.ensureConsumer("AW_1", ConsumerDeclaration.builder("code")
+						.ackWait(Duration.ofSeconds(20))
+						.backoff(Duration.ofSeconds(3))
+						.build());
+				}
+			});
+		String configured = "JetStream declaration 'nats.jetstream.streams[AW_1].consumers[w].ack-wait' (30s) has no "
+				+ "effect: with 'nats.jetstream.streams[AW_1].consumers[w].backoff' ([1s, 5s, 10s]) declared, the "
+				+ "server uses the first backoff step, 1s, as the ack wait, so a message not acknowledged within 1s is "
+				+ "delivered again. Remove ack-wait (or set it to 1s); if processing a message may take up to 30s, "
+				+ "start backoff with 30s instead.";
+		assertThat(output.getOut().split(java.util.regex.Pattern.quote(configured), -1)).hasSize(2);
+		String code = "JetStream declaration 'ack-wait of consumer 'code' of stream 'AW_1' declared in code' (20s) has "
+				+ "no effect";
+		assertThat(output.getOut().split(java.util.regex.Pattern.quote(code), -1)).hasSize(2);
+		assertThat(output.getOut()).doesNotContain("consumers[same].ack-wait");
+	}
+
+	@Test
+	void codeSaysWhyItChangesASettingFoundOnTheServer(CapturedOutput output) throws Exception {
+		jsm.addStream(StreamConfiguration.builder().name("WHY_1").subjects("why1.>").build());
+		// an operator limited deliveries on the server
+		jsm.createConsumer("WHY_1", ConsumerConfiguration.builder().durable("listener").maxDeliver(5).build());
+		String why = "the listener counts deliveries itself, so that a message whose dead letter could not be "
+				+ "stored comes again";
+		this.runner.withPropertyValues("nats.jetstream.streams[WHY_1].subjects=why1.>").run((context) -> {
+			JetStreamReconciler reconciler = context.getBean(JetStreamReconciler.class);
+			ConsumerDeclaration listener = ConsumerDeclaration.builder("listener").maxDeliver(-1).build();
+			assertThatExceptionOfType(IllegalArgumentException.class)
+				.isThrownBy(() -> reconciler.ensureConsumer("WHY_1", listener, java.util.Map.of("max-delivery", why)))
+				.withMessageContaining("'max-delivery' is not a consumer setting");
+			ResourceReport updated = reconciler.ensureConsumer("WHY_1", listener, java.util.Map.of("max-deliver", why));
+			assertThat(updated.status()).isEqualTo(ResourceStatus.UPDATED);
+			assertThat(updated.differences()).extracting(Difference::toString)
+				.containsExactly("max-deliver: declared -1, actual 5 (changed: " + why + ")");
+			assertThat(jsm.getConsumerInfo("WHY_1", "listener").getConsumerConfiguration().getMaxDeliver())
+				.isEqualTo(-1);
+
+			// the reason stays with the declaration for later reconciliations
+			jsm.updateConsumer("WHY_1", ConsumerConfiguration.builder().durable("listener").maxDeliver(7).build());
+			ResourceReport again = reconciler.reconcileStream("WHY_1").findConsumer("WHY_1", "listener").orElseThrow();
+			assertThat(again.differences()).extracting(Difference::toString)
+				.containsExactly("max-deliver: declared -1, actual 7 (changed: " + why + ")");
+		});
+		assertThat(output.getOut()).contains("updated consumer WHY_1/listener")
+			.contains("max-deliver: declared -1, actual 5 (changed: " + why + ")");
 	}
 
 	@Configuration(proxyBeanMethods = false)
