@@ -87,10 +87,6 @@ final class DedupeStore {
 		return new DedupeStore(connection.keyValue(bucket, options), bucket);
 	}
 
-	String getBucket() {
-		return this.bucket;
-	}
-
 	/**
 	 * The key a message is remembered by.
 	 * @param mode sequence or message id

@@ -25,9 +25,7 @@ final class Delivery implements Acknowledgment {
 
 	private final Duration defaultNakDelay;
 
-	private final long startNanos = System.nanoTime();
-
-	private volatile long lastSignalNanos = this.startNanos;
+	private volatile long lastSignalNanos = System.nanoTime();
 
 	private volatile Settlement settlement;
 
@@ -39,10 +37,6 @@ final class Delivery implements Acknowledgment {
 
 	Message message() {
 		return this.message;
-	}
-
-	long startNanos() {
-		return this.startNanos;
 	}
 
 	long lastSignalNanos() {
@@ -150,9 +144,6 @@ final class Delivery implements Acknowledgment {
 	 */
 	@FunctionalInterface
 	interface BeforeAck {
-
-		BeforeAck NONE = (message) -> {
-		};
 
 		void beforeAck(Message message);
 

@@ -102,6 +102,11 @@ abstract class JetStreamContainer implements ListenerContainer {
 
 	protected volatile int attempts;
 
+	/** JetStream management with the request timeout, for the connection it was made for. */
+	private volatile JetStreamManagement management;
+
+	private volatile Connection managementConnection;
+
 	JetStreamContainer(JetStreamListenerEndpoint endpoint, ListenerContext context) {
 		this.endpoint = endpoint;
 		this.context = context;
@@ -135,10 +140,6 @@ abstract class JetStreamContainer implements ListenerContainer {
 		executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
 		return executor;
 	}
-
-	private volatile JetStreamManagement management;
-
-	private volatile Connection managementConnection;
 
 	JetStreamManagement management(Connection connection) throws IOException {
 		JetStreamManagement current = this.management;
@@ -301,6 +302,32 @@ abstract class JetStreamContainer implements ListenerContainer {
 		return delays.get(index);
 	}
 
+	/**
+	 * Waits, unless the listener begins to stop meanwhile.
+	 * @param delay how long
+	 * @return {@code false} if the listener is stopping (or the thread was interrupted)
+	 */
+	boolean pause(Duration delay) {
+		long until = System.nanoTime() + delay.toNanos();
+		try {
+			while (System.nanoTime() - until < 0) {
+				if (this.stopping) {
+					return false;
+				}
+				Thread.sleep(Math.max(1, Math.min(100, (until - System.nanoTime()) / 1_000_000)));
+			}
+			return !this.stopping;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+	}
+
+	static String describe(JetStreamMetadata metadata) {
+		return "message " + metadata.stream() + "#" + metadata.streamSequence() + " ('" + metadata.subject() + "')";
+	}
+
 	static String describe(Throwable failure) {
 		Throwable cause = ServiceError.unwrap(failure);
 		return cause.getClass().getName() + ((cause.getMessage() != null) ? ": " + cause.getMessage() : "");
@@ -334,6 +361,15 @@ abstract class JetStreamContainer implements ListenerContainer {
 		Connection current = this.connection;
 		return current != null && current.getStatus() == Connection.Status.CONNECTED
 				&& this.context.getConnectionManager().getState() != NatsConnectionState.CLOSED;
+	}
+
+	/** A setup step failed for a reason that may go away: the container keeps trying in the background. */
+	static final class ListenerTransientException extends RuntimeException {
+
+		ListenerTransientException(Throwable cause) {
+			super(cause.getMessage(), cause);
+		}
+
 	}
 
 }

@@ -123,11 +123,11 @@ final class OrderedConsumerContainer extends JetStreamContainer {
 							: "off"));
 		}
 		catch (IOException ex) {
-			throw new PullConsumerContainer.ListenerTransientException(ex);
+			throw new ListenerTransientException(ex);
 		}
 		catch (JetStreamApiException ex) {
 			if (isTransient(ex)) {
-				throw new PullConsumerContainer.ListenerTransientException(ex);
+				throw new ListenerTransientException(ex);
 			}
 			throw new JetStreamListenerException(what() + ": " + ex.getMessage(), ex);
 		}
@@ -166,7 +166,7 @@ final class OrderedConsumerContainer extends JetStreamContainer {
 				this.problem = null;
 			}
 		}
-		catch (PullConsumerContainer.ListenerTransientException | IOException ex) {
+		catch (ListenerTransientException | IOException ex) {
 			this.problem = "waiting for JetStream: " + ex.getMessage();
 		}
 		catch (JetStreamApiException ex) {
@@ -270,27 +270,6 @@ final class OrderedConsumerContainer extends JetStreamContainer {
 				}
 			}
 		}
-	}
-
-	private boolean pause(Duration delay) {
-		long until = System.nanoTime() + delay.toNanos();
-		try {
-			while (System.nanoTime() < until) {
-				if (this.stopping) {
-					return false;
-				}
-				Thread.sleep(Math.max(1, Math.min(100, (until - System.nanoTime()) / 1_000_000)));
-			}
-			return true;
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return false;
-		}
-	}
-
-	private String describe(JetStreamMetadata metadata) {
-		return "message " + metadata.stream() + "#" + metadata.streamSequence() + " ('" + metadata.subject() + "')";
 	}
 
 	// --- stop ------------------------------------------------------------------------------------------------------

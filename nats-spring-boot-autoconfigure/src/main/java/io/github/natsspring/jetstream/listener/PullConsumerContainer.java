@@ -374,7 +374,7 @@ final class PullConsumerContainer extends JetStreamContainer {
 				// for example 409 Consumer Deleted: the supervisor reports and recreates it
 				outstanding = (int) Math.min(outstanding, sub.getPendingMessageCount());
 				this.logger.debug(what() + ": pull ended with " + ex.getMessage());
-				pause(++failures);
+				backOff(++failures);
 			}
 			catch (IllegalStateException ex) {
 				// the connection closed or is reconnecting with a full buffer
@@ -383,7 +383,7 @@ final class PullConsumerContainer extends JetStreamContainer {
 					break;
 				}
 				this.logger.debug(what() + ": cannot pull now: " + ex.getMessage());
-				pause(++failures);
+				backOff(++failures);
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
@@ -391,13 +391,13 @@ final class PullConsumerContainer extends JetStreamContainer {
 			}
 			catch (RuntimeException ex) {
 				this.logger.warn(what() + ": pulling failed: " + ex, ex);
-				pause(++failures);
+				backOff(++failures);
 			}
 		}
 		drainAndNak(sub);
 	}
 
-	private void pause(int failures) {
+	private void backOff(int failures) {
 		long millis = Math.min(2000, 100L << Math.min(failures, 5));
 		long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
 		while (this.running && !this.stopping && System.nanoTime() < until) {
@@ -791,33 +791,12 @@ final class PullConsumerContainer extends JetStreamContainer {
 				}
 				this.logger.error(what() + " could not store the dead letter of " + describe(metadata) + " ("
 						+ ex.getMessage() + "); this was the last delivery the server allows, retrying in " + delay);
-				if (!sleep(delay)) {
+				if (!pause(delay)) {
 					record(FAILED, start);
 					return;
 				}
 			}
 		}
-	}
-
-	private boolean sleep(Duration delay) {
-		long until = System.nanoTime() + delay.toNanos();
-		try {
-			while (System.nanoTime() < until) {
-				if (this.stopping) {
-					return false;
-				}
-				Thread.sleep(Math.max(1, Math.min(100, (until - System.nanoTime()) / 1_000_000)));
-			}
-			return true;
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return false;
-		}
-	}
-
-	private String describe(JetStreamMetadata metadata) {
-		return "message " + metadata.stream() + "#" + metadata.streamSequence() + " ('" + metadata.subject() + "')";
 	}
 
 	// --- stop ------------------------------------------------------------------------------------------------------
@@ -964,15 +943,6 @@ final class PullConsumerContainer extends JetStreamContainer {
 			return "stalled";
 		}
 		return this.consuming ? "consuming" : "starting";
-	}
-
-	/** A setup step failed for a reason that may go away. */
-	static final class ListenerTransientException extends RuntimeException {
-
-		ListenerTransientException(Throwable cause) {
-			super(cause.getMessage(), cause);
-		}
-
 	}
 
 }
