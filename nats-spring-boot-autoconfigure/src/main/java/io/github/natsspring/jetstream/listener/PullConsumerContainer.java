@@ -125,7 +125,9 @@ final class PullConsumerContainer extends JetStreamContainer {
 			applyConsumerSettings(consumerInfo);
 			this.deadLetter = prepareDeadLetters(jsm);
 			if (this.endpoint.dedupe() != DedupeMode.NONE) {
-				this.dedupeStore = this.support.dedupeStore(current);
+				DedupeStore store = this.support.dedupeStore(this.context.getConnectionManager());
+				verify(store);
+				this.dedupeStore = store;
 			}
 			if (this.endpoint.sendTo() != null) {
 				this.sendToJetStream = !jsm.getStreamNames(this.endpoint.sendTo()).isEmpty();
@@ -141,6 +143,30 @@ final class PullConsumerContainer extends JetStreamContainer {
 				throw new ListenerTransientException(ex);
 			}
 			throw new JetStreamListenerException(what() + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * A listener that asked for de-duplication does not run without it: the bucket must exist (or be created) and
+	 * answer.
+	 */
+	private void verify(DedupeStore store) throws IOException, JetStreamApiException {
+		try {
+			store.verify();
+		}
+		catch (JetStreamApiException ex) {
+			if (isTransient(ex)) {
+				throw ex;
+			}
+			throw new JetStreamListenerException(what() + " (" + this.endpoint.method().getDescription()
+					+ "): dedupe = \"" + this.endpoint.dedupe().name().toLowerCase().replace('_', '-')
+					+ "\" but the de-duplication bucket '" + this.support.getDefaults().dedupeBucket()
+					+ "' cannot be used: " + ex.getMessage(), ex);
+		}
+		catch (IllegalStateException ex) {
+			throw new JetStreamListenerException(what() + " (" + this.endpoint.method().getDescription()
+					+ "): dedupe = \"" + this.endpoint.dedupe().name().toLowerCase().replace('_', '-') + "\" but "
+					+ ex.getMessage(), ex);
 		}
 	}
 
@@ -419,8 +445,7 @@ final class PullConsumerContainer extends JetStreamContainer {
 	}
 
 	private String dedupeKey(Message message, JetStreamMetadata metadata) {
-		return DedupeStore.key(this.endpoint.dedupe(), message, metadata.stream(), this.endpoint.consumer(),
-				metadata.streamSequence());
+		return DedupeStore.key(this.endpoint.dedupe(), message, metadata, this.endpoint.consumer());
 	}
 
 	private void onFailure(Delivery delivery, JetStreamMetadata metadata, Exception failure, long start) {

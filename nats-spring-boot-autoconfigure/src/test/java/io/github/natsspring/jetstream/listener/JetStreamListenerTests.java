@@ -2,6 +2,7 @@ package io.github.natsspring.jetstream.listener;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -39,6 +40,7 @@ import org.springframework.messaging.handler.annotation.Header;
 
 import io.github.natsspring.annotation.JetStreamListener;
 import io.github.natsspring.core.NatsHeaders;
+import io.github.natsspring.listener.NatsListenerEndpointRegistry;
 import io.github.natsspring.test.NatsServerExtension;
 
 import static io.github.natsspring.jetstream.listener.JetStreamTesting.consumer;
@@ -249,13 +251,17 @@ class JetStreamListenerTests {
 				DedupeListener listener = context.getBean(DedupeListener.class);
 				JetStream js = raw.jetStream();
 				KeyValue bucket = raw.keyValue("dedupe-test");
-				// by sequence: the bucket says an earlier instance handled #2 and died before acking it
+				NatsListenerEndpointRegistry registry = context.getBean(NatsListenerEndpointRegistry.class);
+				// by sequence (and the time the stream stored the message): remembered once handled
 				PublishAck first = js.publish("dedupe.seq", "one".getBytes(StandardCharsets.UTF_8));
 				await().atMost(Duration.ofSeconds(5)).until(() -> listener.bySequence.contains("one"));
-				assertThat(bucket.get("DEDUPE.by-seq." + first.getSeqno())).isNotNull();
-				bucket.put("DEDUPE.by-seq." + (first.getSeqno() + 1), "handled");
-				js.publish("dedupe.seq", "two".getBytes(StandardCharsets.UTF_8));
+				assertThat(bucket.get(sequenceKey("by-seq", first))).isNotNull();
+				// the bucket says an earlier instance handled 'two' and died before acking it
+				registry.stopContainer("by-seq");
+				PublishAck two = js.publish("dedupe.seq", "two".getBytes(StandardCharsets.UTF_8));
 				js.publish("dedupe.seq", "three".getBytes(StandardCharsets.UTF_8));
+				bucket.put(sequenceKey("by-seq", two), "handled");
+				registry.startContainer("by-seq");
 				await().atMost(Duration.ofSeconds(5)).until(() -> listener.bySequence.contains("three"));
 				await().atMost(Duration.ofSeconds(5)).until(() -> settled(raw, "DEDUPE", "by-seq"));
 				assertThat(listener.bySequence).containsExactly("one", "three");
@@ -268,6 +274,40 @@ class JetStreamListenerTests {
 				}
 				await().atMost(Duration.ofSeconds(5)).until(() -> settled(raw, "DEDUPE", "by-id"));
 				assertThat(listener.byId).containsExactly("a", "b");
+			});
+	}
+
+	@Test
+	void deDuplicationKeepsWorkingAcrossARestartABucketLostAndNamesThatAreNoKeyTokens() throws Exception {
+		this.runner
+			.withPropertyValues("nats.jetstream.streams[RECALL].subjects=recall.>",
+					"nats.jetstream.streams[RECALL].storage=memory", "nats.jetstream.listener.dedupe.storage=memory",
+					"nats.jetstream.listener.dedupe.bucket=dedupe-recall")
+			.withUserConfiguration(RecallListener.class)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				RecallListener listener = context.getBean(RecallListener.class);
+				JetStream js = raw.jetStream();
+				KeyValue bucket = raw.keyValue("dedupe-recall");
+				js.publish("recall.plain", "one".getBytes(StandardCharsets.UTF_8));
+				js.publish("recall.odd", "one".getBytes(StandardCharsets.UTF_8));
+				await().atMost(Duration.ofSeconds(5)).until(() -> listener.plain.size() == 1 && listener.odd.size() == 1);
+				// a consumer name with characters a key cannot have is remembered too
+				await().atMost(Duration.ofSeconds(5)).until(() -> bucket.keys().size() == 2);
+
+				// stopped and started again: a new connection
+				context.stop();
+				context.start();
+				js.publish("recall.plain", "two".getBytes(StandardCharsets.UTF_8));
+				await().atMost(Duration.ofSeconds(5)).until(() -> listener.plain.size() == 2);
+				await().atMost(Duration.ofSeconds(5)).until(() -> bucket.keys().size() == 3);
+
+				// the bucket is lost (a memory bucket after a server restart): created again on use
+				raw.keyValueManagement().delete("dedupe-recall");
+				js.publish("recall.plain", "three".getBytes(StandardCharsets.UTF_8));
+				await().atMost(Duration.ofSeconds(5)).until(() -> listener.plain.size() == 3);
+				await().atMost(Duration.ofSeconds(5)).ignoreExceptions()
+					.until(() -> raw.keyValue("dedupe-recall").keys().size() == 1);
 			});
 	}
 
@@ -331,6 +371,13 @@ class JetStreamListenerTests {
 				assertThat(output).contains("dead letters are off, the message is terminated");
 				assertThat(read(raw, "DLQ", "dlq.ASK.drop", 1, Duration.ofMillis(1000))).isEmpty();
 			});
+	}
+
+	/** The de-duplication key of a message of stream DEDUPE: stream, consumer, sequence and when it was stored. */
+	private static String sequenceKey(String consumer, PublishAck ack) throws Exception {
+		Instant stored = raw.jetStreamManagement().getMessage("DEDUPE", ack.getSeqno()).getTime().toInstant();
+		return "DEDUPE." + consumer + "." + ack.getSeqno() + "."
+				+ (stored.getEpochSecond() * 1_000_000_000L + stored.getNano());
 	}
 
 	// --- listeners -------------------------------------------------------------------------------------------------
@@ -478,7 +525,8 @@ class JetStreamListenerTests {
 
 		final List<String> byId = new CopyOnWriteArrayList<>();
 
-		@JetStreamListener(stream = "DEDUPE", consumer = "by-seq", filterSubjects = "dedupe.seq", dedupe = "sequence")
+		@JetStreamListener(id = "by-seq", stream = "DEDUPE", consumer = "by-seq", filterSubjects = "dedupe.seq",
+				dedupe = "sequence")
 		void onSequence(String payload) {
 			this.bySequence.add(payload);
 		}
@@ -486,6 +534,26 @@ class JetStreamListenerTests {
 		@JetStreamListener(stream = "DEDUPE", consumer = "by-id", filterSubjects = "dedupe.id", dedupe = "message-id")
 		void onId(String payload) {
 			this.byId.add(payload);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class RecallListener {
+
+		final List<String> plain = new CopyOnWriteArrayList<>();
+
+		final List<String> odd = new CopyOnWriteArrayList<>();
+
+		@JetStreamListener(stream = "RECALL", consumer = "plain", filterSubjects = "recall.plain", dedupe = "sequence")
+		void onPlain(String payload) {
+			this.plain.add(payload);
+		}
+
+		@JetStreamListener(stream = "RECALL", consumer = "odd@name", filterSubjects = "recall.odd",
+				dedupe = "sequence")
+		void onOdd(String payload) {
+			this.odd.add(payload);
 		}
 
 	}
