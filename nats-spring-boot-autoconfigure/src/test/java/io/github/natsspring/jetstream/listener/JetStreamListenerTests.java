@@ -266,12 +266,15 @@ class JetStreamListenerTests {
 				await().atMost(Duration.ofSeconds(5)).until(() -> settled(raw, "DEDUPE", "by-seq"));
 				assertThat(listener.bySequence).containsExactly("one", "three");
 
-				// by message id: the same message published twice (outside the stream's duplicate window)
+				// by message id: the same message published twice with the same Message-Id header; without a
+				// Nats-Msg-Id the stream's duplicate window does not apply and the stream stores both copies
+				List<PublishAck> stored = new ArrayList<>();
 				for (String text : List.of("a", "b", "a-again")) {
 					Headers headers = new Headers().put(NatsHeaders.MESSAGE_ID, text.startsWith("a") ? "id-a" : "id-b");
-					js.publish(NatsMessage.builder().subject("dedupe.id").headers(headers)
-						.data(text.getBytes(StandardCharsets.UTF_8)).build());
+					stored.add(js.publish(NatsMessage.builder().subject("dedupe.id").headers(headers)
+						.data(text.getBytes(StandardCharsets.UTF_8)).build()));
 				}
+				assertThat(stored).noneMatch(PublishAck::isDuplicate);
 				await().atMost(Duration.ofSeconds(5)).until(() -> settled(raw, "DEDUPE", "by-id"));
 				assertThat(listener.byId).containsExactly("a", "b");
 			});
