@@ -29,9 +29,10 @@ public class NatsJetStreamListenerProperties {
 			List.of(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(30)));
 
 	/**
-	 * How many messages one pull asks for.
+	 * How many messages one pull asks for (and the client holds at most). Unset: 100, or twice the listener's
+	 * concurrency when that is more.
 	 */
-	private int batchSize = 100;
+	private Integer batchSize;
 
 	/**
 	 * Most bytes one pull asks for; unset for no limit by size.
@@ -56,6 +57,15 @@ public class NatsJetStreamListenerProperties {
 	 */
 	private Duration stallTimeout = Duration.ofMinutes(2);
 
+	/**
+	 * How long a received message is kept in progress at most, from its receipt: while it waits in the client for a
+	 * worker and while its handler runs (or its CompletionStage has not completed), the listener tells the server it
+	 * is still being worked on. After this time it stops (logging a warning), stops waiting for an asynchronous
+	 * result, and the server delivers the message again once the ack wait passed. Set it above the longest handling
+	 * time you expect.
+	 */
+	private Duration maxInProgress = Duration.ofMinutes(10);
+
 	private final DeadLetter deadLetter = new DeadLetter();
 
 	private final Dedupe dedupe = new Dedupe();
@@ -76,11 +86,11 @@ public class NatsJetStreamListenerProperties {
 		this.nakDelay = nakDelay;
 	}
 
-	public int getBatchSize() {
+	public Integer getBatchSize() {
 		return this.batchSize;
 	}
 
-	public void setBatchSize(int batchSize) {
+	public void setBatchSize(Integer batchSize) {
 		this.batchSize = batchSize;
 	}
 
@@ -114,6 +124,14 @@ public class NatsJetStreamListenerProperties {
 
 	public void setStallTimeout(Duration stallTimeout) {
 		this.stallTimeout = stallTimeout;
+	}
+
+	public Duration getMaxInProgress() {
+		return this.maxInProgress;
+	}
+
+	public void setMaxInProgress(Duration maxInProgress) {
+		this.maxInProgress = maxInProgress;
 	}
 
 	public DeadLetter getDeadLetter() {

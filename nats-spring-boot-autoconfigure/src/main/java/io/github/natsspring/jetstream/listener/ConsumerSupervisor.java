@@ -115,6 +115,7 @@ final class ConsumerSupervisor {
 		}
 		this.info = current;
 		this.infoNanos = System.nanoTime();
+		c.applyPullLimits(current.getConsumerConfiguration());
 		if (!this.consumerMissing) {
 			c.problem = null;
 		}
@@ -166,8 +167,9 @@ final class ConsumerSupervisor {
 	}
 
 	/**
-	 * Stalled: the consumer has messages to deliver and room for more unacknowledged ones, and yet nothing happened
-	 * for the stall timeout. Health goes DOWN; when no handler is stuck the pull is restarted (once per timeout).
+	 * Stalled: the consumer has messages to deliver and room for more unacknowledged ones, and yet nothing moved for
+	 * the stall timeout — no message arrived or was settled, and no handler is still within max-in-progress. Health
+	 * goes DOWN; when no handler runs at all the pull is restarted (once per timeout).
 	 */
 	private void checkStalled(ConsumerInfo current) {
 		PullConsumerContainer c = this.container;
@@ -176,7 +178,8 @@ final class ConsumerSupervisor {
 				&& (maxAckPending <= 0 || current.getNumAckPending() < maxAckPending);
 		long now = System.nanoTime();
 		long since = this.waitingSinceNanos;
-		if (!waiting || since == 0 || c.lastActivityNanos() > since) {
+		if (!waiting || since == 0 || c.lastActivityNanos() - since > 0 || c.deliveries.isProgressing()) {
+			// something moves: messages arrive or are settled, or a handler still works within max-in-progress
 			this.waitingSinceNanos = waiting ? now : 0;
 			this.stalled = false;
 			return;
@@ -185,7 +188,7 @@ final class ConsumerSupervisor {
 		if (now - since < timeout.toNanos()) {
 			return;
 		}
-		int inFlight = c.deliveries.size();
+		int inFlight = c.deliveries.handling();
 		if (!this.stalled) {
 			c.logger.warn(c.what() + " is stalled: " + current.getNumPending() + " message(s) wait on "
 					+ consumerName() + " and nothing happened for " + timeout

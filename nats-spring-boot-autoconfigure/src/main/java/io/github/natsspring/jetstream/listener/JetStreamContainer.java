@@ -10,6 +10,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -65,6 +66,9 @@ abstract class JetStreamContainer implements ListenerContainer {
 	static final String UNACKNOWLEDGED = "unacknowledged";
 
 	static final String FAILED = "failed";
+
+	/** Max-in-progress passed before the message was handled or its asynchronous result completed. */
+	static final String TIMED_OUT = "timed-out";
 
 	protected final Log logger = LogFactory.getLog(getClass());
 
@@ -227,10 +231,12 @@ abstract class JetStreamContainer implements ListenerContainer {
 
 	/**
 	 * Calls the method in a {@code nats.process} observation, with the message as the current one (for the
-	 * correlation id of what it sends), waits for an asynchronous result, and publishes a non-null result to
-	 * {@code sendTo}.
+	 * correlation id of what it sends), waits for an asynchronous result (at most {@code maxWait}), and publishes a
+	 * non-null result to {@code sendTo}.
+	 * @throws ResultTimeoutException if an asynchronous result did not complete in time
 	 */
-	Object invoke(Message message, JetStreamMetadata metadata, Acknowledgment acknowledgment) throws Exception {
+	Object invoke(Message message, JetStreamMetadata metadata, Acknowledgment acknowledgment, Duration maxWait)
+			throws Exception {
 		Observation observation = NatsObservations
 			.process(this.context.getObservationRegistry(), message, this.endpoint.id(), KIND)
 			.start();
@@ -239,7 +245,12 @@ abstract class JetStreamContainer implements ListenerContainer {
 				Object result = this.endpoint.method()
 					.invoke(NatsMessages.toMessage(message, metadata(message, metadata, acknowledgment)));
 				if (result instanceof CompletionStage<?> stage) {
-					result = stage.toCompletableFuture().join();
+					try {
+						result = stage.toCompletableFuture().get(Math.max(1, maxWait.toNanos()), TimeUnit.NANOSECONDS);
+					}
+					catch (TimeoutException ex) {
+						throw new ResultTimeoutException(maxWait);
+					}
 				}
 				if (result != null && this.endpoint.sendTo() != null) {
 					publishResult(result, metadata);
@@ -361,6 +372,18 @@ abstract class JetStreamContainer implements ListenerContainer {
 		Connection current = this.connection;
 		return current != null && current.getStatus() == Connection.Status.CONNECTED
 				&& this.context.getConnectionManager().getState() != NatsConnectionState.CLOSED;
+	}
+
+	/**
+	 * The method returned a {@code CompletionStage} that did not complete within max-in-progress; the listener stops
+	 * waiting for it.
+	 */
+	static final class ResultTimeoutException extends Exception {
+
+		ResultTimeoutException(Duration waited) {
+			super("the asynchronous result did not complete within " + waited);
+		}
+
 	}
 
 	/** A setup step failed for a reason that may go away: the container keeps trying in the background. */

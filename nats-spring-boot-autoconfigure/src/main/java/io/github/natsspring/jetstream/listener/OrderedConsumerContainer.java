@@ -212,7 +212,7 @@ final class OrderedConsumerContainer extends JetStreamContainer {
 	private void handle(Message message, JetStreamMetadata metadata, long start) {
 		for (int attempt = 1;; attempt++) {
 			try {
-				invoke(message, metadata, null);
+				invoke(message, metadata, null, this.support.getDefaults().maxInProgress());
 				record(SUCCESS, start);
 				return;
 			}

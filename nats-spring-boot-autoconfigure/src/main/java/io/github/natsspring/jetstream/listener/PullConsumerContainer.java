@@ -2,12 +2,14 @@ package io.github.natsspring.jetstream.listener;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
@@ -43,11 +45,17 @@ import io.github.natsspring.listener.ServiceError;
  */
 final class PullConsumerContainer extends JetStreamContainer {
 
+	/** Handlers this fast or faster get through a full batch within the ack wait, or the startup says so. */
+	private static final Duration FAST_HANDLER = Duration.ofMillis(10);
+
 	final UnsettledDeliveries deliveries = new UnsettledDeliveries();
 
 	private final ConsumerSupervisor supervisor = new ConsumerSupervisor(this);
 
 	private final PullDeadLetterer deadLetterer = new PullDeadLetterer(this);
+
+	/** Messages given back (nak'ed) without being handled, while stopping. */
+	private final AtomicLong givenBack = new AtomicLong();
 
 	private volatile PullLoop pullLoop;
 
@@ -63,7 +71,9 @@ final class PullConsumerContainer extends JetStreamContainer {
 
 	private volatile ScheduledFuture<?> inProgressTask;
 
-	private volatile long stoppedNaks;
+	private volatile PullSettings pullSettings;
+
+	private volatile long lastWaitWarning;
 
 	PullConsumerContainer(JetStreamListenerEndpoint endpoint, ListenerContext context) {
 		super(endpoint, context);
@@ -229,6 +239,7 @@ final class PullConsumerContainer extends JetStreamContainer {
 		if (this.endpoint.nakDelay().isEmpty() && backoff != null && !backoff.isEmpty()) {
 			this.nakDelays = List.copyOf(backoff);
 		}
+		applyPullLimits(configuration);
 		this.attempts = resolveAttempts();
 		this.serverMaxDeliver = configuration.getMaxDeliver();
 		if (this.serverMaxDeliver > 0 && this.attempts > this.serverMaxDeliver) {
@@ -245,6 +256,25 @@ final class PullConsumerContainer extends JetStreamContainer {
 					+ "nats.jetstream.listener.max-deliver instead.");
 		}
 		this.problem = null;
+	}
+
+	/**
+	 * Fits the pull settings into the consumer's limits (max-batch, max-expires, max-bytes), warning about each
+	 * setting lowered; again whenever the consumer's limits change.
+	 * @param configuration the consumer's configuration as the server has it
+	 */
+	void applyPullLimits(ConsumerConfiguration configuration) {
+		List<String> lowered = new ArrayList<>();
+		PullSettings fitted = PullSettings.fit(this.endpoint, configuration, lowered::add);
+		if (!fitted.equals(this.pullSettings)) {
+			lowered.forEach((warning) -> this.logger.warn(what() + ": " + warning + " (the server refuses pulls "
+					+ "beyond the consumer's limits)"));
+			this.pullSettings = fitted;
+		}
+	}
+
+	PullSettings pullSettings() {
+		return this.pullSettings;
 	}
 
 	private int resolveAttempts() {
@@ -276,10 +306,38 @@ final class PullConsumerContainer extends JetStreamContainer {
 		this.consuming = true;
 		scheduleInProgress();
 		loop.start();
-		this.logger.info(what() + " consumes " + this.endpoint.stream() + "/" + this.endpoint.consumer()
-				+ " (concurrency " + this.endpoint.concurrency() + ", ack " + this.endpoint.ackMode().name().toLowerCase()
+		this.logger.info(what() + " consumes " + consumerName() + " (concurrency " + this.endpoint.concurrency()
+				+ ", batch " + this.pullSettings.batchSize() + ", ack " + this.endpoint.ackMode().name().toLowerCase()
 				+ ", ack wait " + this.ackWait + ", max deliver " + this.attempts + ", dead letters "
 				+ ((this.deadLetter != null) ? "to '" + this.deadLetter.getSubject() + "'" : "off") + ")");
+		warnIfBatchOutlastsAckWait();
+	}
+
+	/**
+	 * Says at startup when a full batch can be handled within the ack wait only by very fast handlers. Messages
+	 * waiting in the client are kept in progress, so nothing is redelivered, but they are held back from other
+	 * instances, and a message held for longer than max-in-progress is given up.
+	 */
+	private void warnIfBatchOutlastsAckWait() {
+		int batch = this.pullSettings.batchSize();
+		int concurrency = this.endpoint.concurrency();
+		long rounds = (batch + concurrency - 1) / concurrency;
+		Duration perMessage = this.ackWait.dividedBy(Math.max(1, rounds));
+		if (rounds > 1 && perMessage.compareTo(FAST_HANDLER) < 0) {
+			this.logger.warn(what() + ": a batch of " + batch + " at concurrency " + concurrency + " is handled within "
+					+ "the ack wait (" + this.ackWait + ") only if each message takes less than " + perMessage.toMillis()
+					+ "ms. Messages waiting in the client are kept in progress (up to max-in-progress, "
+					+ maxInProgress() + ") but are held back from other instances: lower batchSize, raise "
+					+ "concurrency or the ack wait.");
+		}
+	}
+
+	Duration maxInProgress() {
+		return this.support.getDefaults().maxInProgress();
+	}
+
+	String consumerName() {
+		return this.endpoint.stream() + "/" + this.endpoint.consumer();
 	}
 
 	/**
@@ -290,8 +348,11 @@ final class PullConsumerContainer extends JetStreamContainer {
 		if (loop != null && loop.isAlive()) {
 			return;
 		}
-		this.logger.error(what() + ": its consumer thread ended unexpectedly; starting it again");
+		this.logger.error(what() + ": its consumer threads ended unexpectedly; starting them again");
 		synchronized (this) {
+			if (loop != null) {
+				loop.retire();
+			}
 			this.pullLoop = null;
 			try {
 				startConsuming();
@@ -308,8 +369,8 @@ final class PullConsumerContainer extends JetStreamContainer {
 			previous.cancel(false);
 		}
 		long period = Math.max(20, Math.min(1000, this.ackWait.toMillis() / 6));
-		this.inProgressTask = this.scheduler.scheduleAtFixedRate(() -> this.deliveries.signalInProgress(this.ackWait),
-				period, period,
+		this.inProgressTask = this.scheduler.scheduleAtFixedRate(
+				() -> this.deliveries.signalInProgress(this.ackWait, maxInProgress(), this::abandoned), period, period,
 				TimeUnit.MILLISECONDS);
 	}
 
@@ -340,33 +401,55 @@ final class PullConsumerContainer extends JetStreamContainer {
 
 	// --- messages --------------------------------------------------------------------------------------------------
 
-	void nakQuietly(Message message) {
-		try {
-			message.nak();
-			this.stoppedNaks++;
-		}
-		catch (RuntimeException ex) {
-			// the ack wait brings it back
-		}
+	/**
+	 * Takes a message the pull loop received: from now on it is held, and kept in progress, until settled.
+	 * @param message the message
+	 * @return its delivery
+	 */
+	Delivery received(Message message) {
+		Delivery delivery = new Delivery(message, this::rememberHandled, this::nakDelay);
+		this.deliveries.add(delivery);
+		return delivery;
 	}
 
-	void handle(Message message) {
+	/**
+	 * Gives a held message back to the server at once (nak without delay): the listener stops before handling it.
+	 * @param delivery the delivery
+	 */
+	void giveBack(Delivery delivery) {
+		if (delivery.nakQuietly(Duration.ZERO)) {
+			this.givenBack.incrementAndGet();
+		}
+		this.deliveries.remove(delivery);
+	}
+
+	/**
+	 * Handles one held message on a worker (or the dispatcher with concurrency 1).
+	 * @param delivery the delivery
+	 */
+	void handle(Delivery delivery) {
 		if (this.stopping) {
 			// waited for a worker while the listener began to stop: not started, so not handled here
-			nakQuietly(message);
+			giveBack(delivery);
 			return;
 		}
+		if (delivery.isAbandoned()) {
+			// waited for a worker longer than max-in-progress (logged then): the server delivers it again
+			this.deliveries.remove(delivery);
+			record(TIMED_OUT, delivery.receivedNanos());
+			return;
+		}
+		delivery.handlingStarted();
 		long start = System.nanoTime();
-		JetStreamMetadata metadata = JetStreamMetadata.of(message);
-		Delivery delivery = new Delivery(message, this::rememberHandled, nakDelay(metadata.deliveredCount()));
-		this.deliveries.add(delivery);
+		warnIfWaitedLong(delivery, start);
+		JetStreamMetadata metadata = delivery.metadata();
 		try {
 			process(delivery, metadata, start);
 		}
 		catch (Throwable ex) {
 			this.logger.error(what() + " failed unexpectedly on " + describe(metadata), ex);
 			delivery.nakQuietly(nakDelay(metadata.deliveredCount()));
-			record(RETRIED, start);
+			recordSettled(RETRIED, delivery, start);
 		}
 		finally {
 			this.deliveries.remove(delivery);
@@ -374,11 +457,62 @@ final class PullConsumerContainer extends JetStreamContainer {
 		}
 	}
 
+	/**
+	 * A message waited in the client for a worker for longer than the ack wait: it was kept in progress, but the
+	 * batch is large for handlers this slow (said at most every ten minutes).
+	 */
+	private void warnIfWaitedLong(Delivery delivery, long now) {
+		long waited = now - delivery.receivedNanos();
+		if (waited <= this.ackWait.toNanos()) {
+			return;
+		}
+		long last = this.lastWaitWarning;
+		if (last != 0 && now - last < TimeUnit.MINUTES.toNanos(10)) {
+			return;
+		}
+		this.lastWaitWarning = now;
+		this.logger.warn(what() + ": a message waited " + Duration.ofNanos(waited).toMillis() + "ms in the client for "
+				+ "a free worker, longer than the ack wait (" + this.ackWait + "). It was kept in progress, but a batch "
+				+ "of " + this.pullSettings.batchSize() + " at concurrency " + this.endpoint.concurrency()
+				+ " is large for handlers this slow: messages wait here instead of going to other instances, and one "
+				+ "held longer than max-in-progress (" + maxInProgress() + ") is given up. Lower batchSize or raise "
+				+ "concurrency.");
+	}
+
+	/**
+	 * Max-in-progress passed for a held delivery: no more in-progress signals, the server redelivers it.
+	 */
+	private void abandoned(Delivery delivery) {
+		this.logger.warn(what() + ": " + describe(delivery.metadata()) + " has been in progress for longer than "
+				+ "max-in-progress (" + maxInProgress() + ")"
+				+ (delivery.isHandling() ? " and its handler has not returned" : " waiting for a worker")
+				+ "; the listener no longer signals progress and the server delivers it again after the ack wait ("
+				+ this.ackWait + ")");
+	}
+
+	/**
+	 * How much longer an asynchronous result is awaited: what is left of max-in-progress.
+	 */
+	private Duration remainingInProgress(Delivery delivery) {
+		long left = maxInProgress().toNanos() - (System.nanoTime() - delivery.receivedNanos());
+		return Duration.ofNanos(Math.max(TimeUnit.MILLISECONDS.toNanos(1), left));
+	}
+
+	/**
+	 * Records what the delivery's settlement says: {@code ifAcked} when the listener's ack went through, else what
+	 * happened instead (stop nak'ed it first, for example).
+	 */
+	private void recordSettled(String ifAcked, Delivery delivery, long start) {
+		Delivery.Settlement settlement = delivery.settlement();
+		record((settlement == Delivery.Settlement.ACKED) ? ifAcked
+				: (settlement != null) ? outcome(settlement) : UNACKNOWLEDGED, start);
+	}
+
 	private void process(Delivery delivery, JetStreamMetadata metadata, long start) {
 		Message message = delivery.message();
 		if (this.dedupeStore != null && alreadyHandled(message, metadata)) {
 			delivery.ack();
-			record(DUPLICATE, start);
+			recordSettled(DUPLICATE, delivery, start);
 			return;
 		}
 		if (metadata.deliveredCount() > this.attempts) {
@@ -388,7 +522,15 @@ final class PullConsumerContainer extends JetStreamContainer {
 		}
 		boolean manual = this.endpoint.ackMode() == AckMode.MANUAL;
 		try {
-			invoke(message, metadata, manual ? delivery : null);
+			invoke(message, metadata, manual ? delivery : null, remainingInProgress(delivery));
+		}
+		catch (ResultTimeoutException ex) {
+			delivery.abandon();
+			this.logger.warn(what() + ": the CompletionStage returned for " + describe(metadata) + " did not complete "
+					+ "within max-in-progress (" + maxInProgress() + "); the listener stops waiting for it and "
+					+ "the server delivers the message again after the ack wait (" + this.ackWait + ")");
+			record(TIMED_OUT, start);
+			return;
 		}
 		catch (Exception ex) {
 			onFailure(delivery, metadata, ex, start);
@@ -396,7 +538,7 @@ final class PullConsumerContainer extends JetStreamContainer {
 		}
 		if (!manual) {
 			delivery.ack();
-			record(ACKED, start);
+			recordSettled(ACKED, delivery, start);
 			return;
 		}
 		Delivery.Settlement settlement = delivery.settlement();
@@ -479,7 +621,7 @@ final class PullConsumerContainer extends JetStreamContainer {
 		if (!this.running || this.stopping) {
 			return;
 		}
-		// the consumer thread notices within its poll interval, or once the handler it runs returned
+		// the pull loop notices within its poll interval; a dispatcher running a handler (concurrency 1) once it returned
 		this.stopping = true;
 	}
 
@@ -496,8 +638,7 @@ final class PullConsumerContainer extends JetStreamContainer {
 		if (current != null && !current.close(timeout)) {
 			int abandoned = 0;
 			for (Delivery delivery : this.deliveries.all()) {
-				if (!delivery.isSettled()) {
-					delivery.nakQuietly(Duration.ZERO);
+				if (delivery.nakQuietly(Duration.ZERO)) {
 					abandoned++;
 				}
 			}
@@ -517,7 +658,7 @@ final class PullConsumerContainer extends JetStreamContainer {
 			this.support.unregister(this);
 		}
 		if (this.logger.isDebugEnabled()) {
-			this.logger.debug(what() + " stopped (" + this.stoppedNaks + " message(s) nak'ed while stopping)");
+			this.logger.debug(what() + " stopped (" + this.givenBack.get() + " message(s) given back unhandled)");
 		}
 	}
 
@@ -578,7 +719,13 @@ final class PullConsumerContainer extends JetStreamContainer {
 		if (this.deadLetter != null) {
 			details.put("deadLetterSubject", this.deadLetter.getSubject());
 		}
-		details.put("inFlight", this.deliveries.size());
+		int handling = this.deliveries.handling();
+		details.put("inFlight", handling);
+		details.put("waiting", Math.max(0, this.deliveries.size() - handling));
+		PullSettings settings = this.pullSettings;
+		if (settings != null) {
+			details.put("batchSize", settings.batchSize());
+		}
 		details.put("acked", count(ACKED));
 		details.put("retried", count(RETRIED));
 		details.put("deadLettered", count(DEAD_LETTERED));

@@ -1,6 +1,8 @@
 package io.github.natsspring.jetstream.listener;
 
 import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -10,34 +12,70 @@ import io.nats.client.Message;
 import io.nats.client.PullRequestOptions;
 
 /**
- * The consumer thread of a durable listener: keeps pulls outstanding on one long-lived pull subscription, takes the
- * messages in order and hands each to the container, which runs it on a worker (waiting while all are busy). On
- * stop it unsubscribes (confirmed with the server) and naks what the subscription still holds.
+ * How a durable listener takes messages from its consumer: two threads on one long-lived pull subscription.
+ * <p>
+ * The <em>receiver</em> keeps pulls open ({@link PullRequests}: what is open at the server plus what the client
+ * holds stays within one batch; it asks again once a quarter was taken) and takes every message as soon as it
+ * arrives: from then on the container holds it as a {@link Delivery} and keeps it in progress at the server while it
+ * waits. Pulls carry no heartbeat: a pull lost with a server restart expires on the client ({@code expires} plus a
+ * grace period) and is asked again. A pull the server ends at once without a message (the next message is larger
+ * than the pull's max bytes, for example) is not repeated at once: the receiver backs off and warns. Failed pulls
+ * (consumer deleted, connection closed) back off too.
+ * <p>
+ * The <em>dispatcher</em> hands the held messages to the method in the order they came — on its own thread with
+ * concurrency 1 (stream order), on workers otherwise, waiting while all are busy. Nothing held is dropped: jnats'
+ * simplified {@code consume()} re-subscribes when slow handlers keep it from pulling for a while and discards what it
+ * had buffered (reordering, higher delivery counts), which is why the listener does not use it.
+ * <p>
+ * On stop the receiver stops pulling, unsubscribes (confirmed with the server) and naks what the subscription still
+ * holds; the dispatcher naks what was not handed out yet, so another instance gets those messages at once.
  */
 final class PullLoop {
+
+	private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+
+	private static final long WARN_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
 
 	private final PullConsumerContainer container;
 
 	private final JetStreamSubscription subscription;
 
-	private final Thread thread;
+	private final BlockingQueue<Delivery> held = new LinkedBlockingQueue<>();
+
+	private final PullRequests pulls = new PullRequests();
+
+	private final Thread receiver;
+
+	private final Thread dispatcher;
 
 	/** Set when the pull accounting must start over (consumer recreated, stalled). */
 	private volatile boolean resetPulls;
 
+	/** Set when the container replaced this loop. */
+	private volatile boolean retired;
+
+	private long lastStatusWarning;
+
+	private String lastStatus;
+
+	private long lastEarlyEndWarning;
+
 	PullLoop(PullConsumerContainer container, JetStreamSubscription subscription) {
 		this.container = container;
 		this.subscription = subscription;
-		this.thread = new Thread(this::run, "nats-js-" + container.getId());
-		this.thread.setDaemon(true);
+		this.receiver = new Thread(this::receive, "nats-js-" + container.getId());
+		this.receiver.setDaemon(true);
+		this.dispatcher = new Thread(this::dispatch, "nats-js-" + container.getId() + "-dispatch");
+		this.dispatcher.setDaemon(true);
 	}
 
 	void start() {
-		this.thread.start();
+		this.receiver.start();
+		this.dispatcher.start();
 	}
 
 	boolean isAlive() {
-		return this.thread.isAlive();
+		return this.receiver.isAlive() && this.dispatcher.isAlive();
 	}
 
 	JetStreamSubscription subscription() {
@@ -45,86 +83,105 @@ final class PullLoop {
 	}
 
 	/**
-	 * Forgets the pulls believed outstanding; the next round asks again.
+	 * Messages received and not handed to a worker yet.
+	 * @return how many
+	 */
+	int waiting() {
+		return this.held.size();
+	}
+
+	/**
+	 * Forgets the pulls believed open; the next round asks again.
 	 */
 	void resetPulls() {
 		this.resetPulls = true;
 	}
 
+	/**
+	 * Ends this loop (its threads finish as on stop); for a loop the container replaces.
+	 */
+	void retire() {
+		this.retired = true;
+	}
+
 	void join(long millis) {
+		long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
 		try {
-			this.thread.join(millis);
+			this.receiver.join(Math.max(1, millis));
+			this.dispatcher.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
 	}
 
-	private void run() {
+	private boolean active() {
+		return !this.retired && this.container.isActive();
+	}
+
+	// --- receiver --------------------------------------------------------------------------------------------------
+
+	private void receive() {
 		JetStreamSubscription sub = this.subscription;
-		JetStreamListenerEndpoint endpoint = this.container.endpoint;
-		int batch = endpoint.batchSize();
-		int topUp = Math.max(1, batch / 4);
-		long expiresNanos = endpoint.expires().toNanos();
-		long graceNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(500), expiresNanos / 10);
-		long pollNanos = TimeUnit.MILLISECONDS.toNanos(200);
-		int outstanding = 0;
-		long pullDeadline = 0;
 		int failures = 0;
-		while (this.container.isActive()) {
+		int emptyEnds = 0;
+		long backOffUntil = System.nanoTime();
+		while (active()) {
 			try {
+				PullSettings settings = this.container.pullSettings();
+				long expiresNanos = settings.expires().toNanos();
 				long now = System.nanoTime();
-				if (this.resetPulls || (outstanding > 0 && now - pullDeadline > 0)) {
-					// every pull expired, was lost with the server or belongs to a consumer that is gone; what
-					// already arrived still waits in the subscription
+				if (this.resetPulls) {
+					// the consumer was recreated or the pull stalled: what was asked for is gone with it
 					this.resetPulls = false;
-					outstanding = (int) Math.min(outstanding, sub.getPendingMessageCount());
+					this.pulls.clear();
 				}
-				if (batch - outstanding >= topUp) {
-					int count = batch - outstanding;
-					PullRequestOptions.Builder pull = PullRequestOptions.builder(count).expiresIn(endpoint.expires());
-					if (endpoint.maxBytes() > 0) {
-						pull.maxBytes(endpoint.maxBytes());
+				this.pulls.expire(now);
+				int free = settings.batchSize() - this.pulls.requested() - this.held.size();
+				if (free >= settings.topUp() && now - backOffUntil >= 0) {
+					PullRequestOptions.Builder pull = PullRequestOptions.builder(free).expiresIn(settings.expires());
+					if (settings.maxBytes() > 0) {
+						pull.maxBytes(settings.maxBytes());
 					}
 					sub.pull(pull.build());
-					outstanding += count;
-					pullDeadline = now + expiresNanos + graceNanos;
+					this.pulls.issued(free, now, expiresNanos, grace(expiresNanos));
 				}
-				long wait = Math.max(TimeUnit.MILLISECONDS.toNanos(1), Math.min(pollNanos, pullDeadline - now));
+				if (this.pulls.isEmpty()) {
+					// nothing asked for: the dispatcher wakes us when it took a message, or the back-off ends
+					LockSupport.parkNanos(this, Math.max(1, Math.min(POLL_NANOS, backOffUntil - now)));
+					continue;
+				}
+				long wait = Math.max(TimeUnit.MILLISECONDS.toNanos(1),
+						Math.min(POLL_NANOS, this.pulls.nextDeadline(now + POLL_NANOS) - now));
 				long before = System.nanoTime();
 				Message message = sub.nextMessage(Duration.ofNanos(wait));
 				if (message == null) {
-					if (System.nanoTime() - before < wait - TimeUnit.MILLISECONDS.toNanos(2)) {
-						// a pull ended early (expired at the server, or refused): ask again
-						outstanding = (int) Math.min(outstanding, sub.getPendingMessageCount());
+					long after = System.nanoTime();
+					if (after - before < wait - TimeUnit.MILLISECONDS.toNanos(2)
+							&& this.pulls.ended(after, Math.max(TimeUnit.MILLISECONDS.toNanos(100), expiresNanos / 10))) {
+						// the server ended a pull at once without a message: asking again at once would spin
+						emptyEnds++;
+						backOffUntil = after + TimeUnit.MILLISECONDS.toNanos(Math.min(5000, 100L << Math.min(emptyEnds - 1, 6)));
+						warnEarlyEnds(emptyEnds, settings);
 					}
 					continue;
 				}
 				failures = 0;
-				outstanding = Math.max(0, outstanding - 1);
+				emptyEnds = 0;
+				this.pulls.received();
+				this.held.add(this.container.received(message));
 				this.container.activity();
-				boolean taken;
-				try {
-					taken = this.container.workers.execute(() -> this.container.handle(message));
-				}
-				catch (InterruptedException ex) {
-					this.container.nakQuietly(message);
-					throw ex;
-				}
-				if (!taken) {
-					this.container.nakQuietly(message);
-				}
 			}
 			catch (JetStreamStatusException ex) {
 				// for example 409 Consumer Deleted: the supervisor reports and recreates it
-				outstanding = (int) Math.min(outstanding, sub.getPendingMessageCount());
-				this.container.logger.debug(this.container.what() + ": pull ended with " + ex.getMessage());
+				this.pulls.clear();
+				warnStatus(ex.getMessage());
 				backOff(++failures);
 			}
 			catch (IllegalStateException ex) {
 				// the connection closed or is reconnecting with a full buffer
-				outstanding = 0;
-				if (!this.container.isActive()) {
+				this.pulls.clear();
+				if (!active()) {
 					break;
 				}
 				this.container.logger.debug(this.container.what() + ": cannot pull now: " + ex.getMessage());
@@ -142,17 +199,46 @@ final class PullLoop {
 		drainAndNak(sub);
 	}
 
+	private static long grace(long expiresNanos) {
+		return Math.max(TimeUnit.MILLISECONDS.toNanos(500), expiresNanos / 10);
+	}
+
+	private void warnStatus(String status) {
+		long now = System.nanoTime();
+		if (!status.equals(this.lastStatus) || now - this.lastStatusWarning > WARN_INTERVAL_NANOS) {
+			this.container.logger.warn(this.container.what() + ": a pull on " + this.container.consumerName()
+					+ " ended with " + status + "; pulling again after a pause");
+			this.lastStatus = status;
+			this.lastStatusWarning = now;
+		}
+		else {
+			this.container.logger.debug(this.container.what() + ": pull ended with " + status);
+		}
+	}
+
+	private void warnEarlyEnds(int count, PullSettings settings) {
+		long now = System.nanoTime();
+		if (count < 3 || (this.lastEarlyEndWarning != 0 && now - this.lastEarlyEndWarning < WARN_INTERVAL_NANOS)) {
+			return;
+		}
+		this.lastEarlyEndWarning = now;
+		this.container.logger.warn(this.container.what() + ": pulls on " + this.container.consumerName()
+				+ " end at once without delivering a message (" + count + " in a row)"
+				+ ((settings.maxBytes() > 0) ? "; the consumer's next message is probably larger than maxBytes ("
+						+ settings.maxBytes() + "), raise maxBytes to receive it" : "")
+				+ ". Pulling again after a pause of up to 5s.");
+	}
+
 	private void backOff(int failures) {
-		long millis = Math.min(2000, 100L << Math.min(failures, 5));
-		long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-		while (this.container.isActive() && System.nanoTime() < until) {
+		long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.min(2000, 100L << Math.min(failures, 5)));
+		while (active() && System.nanoTime() - until < 0) {
 			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
 		}
 	}
 
 	/**
 	 * Stops the server from sending more (the unsubscribe is confirmed by a flush), then naks every message the
-	 * subscription still holds, so that another instance gets them without waiting for the ack wait.
+	 * subscription and the loop still hold, so that another instance gets them without waiting for the ack wait.
 	 */
 	private void drainAndNak(JetStreamSubscription sub) {
 		try {
@@ -165,7 +251,7 @@ final class PullLoop {
 					empty = (sub.getPendingMessageCount() == 0) ? empty + 1 : 0;
 					continue;
 				}
-				this.container.nakQuietly(message);
+				this.container.giveBack(this.container.received(message));
 			}
 		}
 		catch (InterruptedException ex) {
@@ -183,7 +269,55 @@ final class PullLoop {
 			catch (RuntimeException ex) {
 				// already gone
 			}
+			giveBackHeld();
 		}
+	}
+
+	private void giveBackHeld() {
+		for (Delivery delivery = this.held.poll(); delivery != null; delivery = this.held.poll()) {
+			this.container.giveBack(delivery);
+		}
+	}
+
+	// --- dispatcher ------------------------------------------------------------------------------------------------
+
+	private void dispatch() {
+		while (true) {
+			Delivery delivery;
+			try {
+				delivery = this.held.poll(POLL_NANOS, TimeUnit.NANOSECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				break;
+			}
+			if (delivery == null) {
+				if (!active() && !this.receiver.isAlive()) {
+					break;
+				}
+				continue;
+			}
+			LockSupport.unpark(this.receiver);
+			if (!active()) {
+				this.container.giveBack(delivery);
+				continue;
+			}
+			try {
+				if (!this.container.workers.execute(() -> this.container.handle(delivery))) {
+					this.container.giveBack(delivery);
+				}
+			}
+			catch (InterruptedException ex) {
+				this.container.giveBack(delivery);
+				Thread.currentThread().interrupt();
+				break;
+			}
+			catch (RuntimeException ex) {
+				// the workers are shutting down
+				this.container.giveBack(delivery);
+			}
+		}
+		giveBackHeld();
 	}
 
 }
