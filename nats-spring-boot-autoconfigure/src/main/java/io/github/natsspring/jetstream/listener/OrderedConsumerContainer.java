@@ -2,6 +2,7 @@ package io.github.natsspring.jetstream.listener;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -13,6 +14,7 @@ import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
+import io.nats.client.JetStreamStatusCheckedException;
 import io.nats.client.Message;
 import io.nats.client.MessageConsumer;
 import io.nats.client.OrderedConsumerContext;
@@ -48,6 +50,8 @@ final class OrderedConsumerContainer extends JetStreamContainer {
 	private volatile long lastSequence;
 
 	private volatile long pending = -1;
+
+	private volatile EarlierDeadLetters earlierDeadLetters = EarlierDeadLetters.NONE;
 
 	OrderedConsumerContainer(JetStreamListenerEndpoint endpoint, ListenerContext context) {
 		super(endpoint, context);
@@ -102,6 +106,7 @@ final class OrderedConsumerContainer extends JetStreamContainer {
 				throw ex;
 			}
 			this.deadLetter = prepareDeadLetters(jsm);
+			this.earlierDeadLetters = readEarlierDeadLetters(current, jsm);
 			if (this.endpoint.sendTo() != null) {
 				this.sendToJetStream = !jsm.getStreamNames(this.endpoint.sendTo()).isEmpty();
 			}
@@ -130,6 +135,36 @@ final class OrderedConsumerContainer extends JetStreamContainer {
 				throw new ListenerTransientException(ex);
 			}
 			throw new JetStreamListenerException(what() + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * What earlier runs dead-lettered, so that the replay does not dead-letter it again. A failure to read only
+	 * costs that protection (the dead-letter stream's duplicate window remains).
+	 */
+	private EarlierDeadLetters readEarlierDeadLetters(Connection current, JetStreamManagement jsm) throws IOException {
+		DeadLetter target = this.deadLetter;
+		if (target == null) {
+			return EarlierDeadLetters.NONE;
+		}
+		try {
+			EarlierDeadLetters earlier = EarlierDeadLetters.read(current, jsm, target.getSubject(),
+					this.endpoint.stream(), this.endpoint.id());
+			if (earlier.size() > 0) {
+				this.logger.info(what() + ": " + earlier.size() + " message(s) of stream " + this.endpoint.stream()
+						+ " were dead-lettered to '" + target.getSubject() + "' on earlier runs; the replay does not "
+						+ "dead-letter them again");
+			}
+			return earlier;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return EarlierDeadLetters.NONE;
+		}
+		catch (JetStreamApiException | JetStreamStatusCheckedException | RuntimeException ex) {
+			this.logger.warn(what() + " could not read its earlier dead letters from '" + target.getSubject() + "' ("
+					+ ex.getMessage() + "); messages that fail again on this replay are dead-lettered again");
+			return EarlierDeadLetters.NONE;
 		}
 	}
 
@@ -242,6 +277,13 @@ final class OrderedConsumerContainer extends JetStreamContainer {
 		if (target == null) {
 			this.logger.error(what() + " gave up on " + describe(metadata) + " after " + attempts
 					+ " attempt(s); dead letters are off, the listener moves on: " + describe(cause), cause);
+			record(TERMINATED, start);
+			return;
+		}
+		Instant earlier = this.earlierDeadLetters.deadLetteredAt(metadata);
+		if (earlier != null) {
+			this.logger.error(what() + " gave up on " + describe(metadata) + " after " + attempts + " attempt(s): "
+					+ describe(cause) + "; it was dead-lettered on an earlier run (" + earlier + "), not again");
 			record(TERMINATED, start);
 			return;
 		}

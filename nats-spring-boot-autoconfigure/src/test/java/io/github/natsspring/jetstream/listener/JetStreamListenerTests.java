@@ -353,6 +353,37 @@ class JetStreamListenerTests {
 
 	@Test
 	@Tag("compat")
+	void anOrderedReplayDoesNotDeadLetterAgainWhatAnEarlierRunDeadLettered(CapturedOutput output) throws Exception {
+		// the dead-letter stream forgets message ids after 1s: only the listener can tell an earlier dead letter
+		ApplicationContextRunner replay = this.runner
+			.withPropertyValues("nats.jetstream.streams[AGAIN].subjects=again.>",
+					"nats.jetstream.streams[AGAIN].storage=memory", "nats.jetstream.streams[PARKED].subjects=parked.>",
+					"nats.jetstream.streams[PARKED].storage=memory",
+					"nats.jetstream.streams[PARKED].duplicate-window=1s")
+			.withUserConfiguration(AgainListener.class);
+		replay.run((context) -> {
+			assertThat(context).hasNotFailed();
+			for (String text : List.of("1", "poison", "3")) {
+				raw.jetStream().publish("again.x", text.getBytes(StandardCharsets.UTF_8));
+			}
+			AgainListener listener = context.getBean(AgainListener.class);
+			await().atMost(Duration.ofSeconds(5)).until(() -> listener.handled.contains("3"));
+			assertThat(read(raw, "PARKED", "parked.again", 1, Duration.ofSeconds(5))).hasSize(1);
+		});
+		Thread.sleep(1200);
+		replay.run((context) -> {
+			AgainListener listener = context.getBean(AgainListener.class);
+			await().atMost(Duration.ofSeconds(5)).until(() -> listener.handled.contains("3"));
+			Thread.sleep(200);
+			// the replay tried the poison message again (it might work now), then left it
+			assertThat(listener.attempts.get()).isEqualTo(1);
+			assertThat(raw.jetStreamManagement().getStreamInfo("PARKED").getStreamState().getMsgCount()).isEqualTo(1);
+			assertThat(output).contains("was dead-lettered on an earlier run");
+		});
+	}
+
+	@Test
+	@Tag("compat")
 	void resultsAreSentOnAndDeadLettersCanBeTurnedOff(CapturedOutput output) throws Exception {
 		this.runner
 			.withPropertyValues("nats.jetstream.streams[ASK].subjects=ask.>", "nats.jetstream.streams[ASK].storage=memory",
@@ -557,6 +588,25 @@ class JetStreamListenerTests {
 				dedupe = "sequence")
 		void onOdd(String payload) {
 			this.odd.add(payload);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class AgainListener {
+
+		final List<String> handled = new CopyOnWriteArrayList<>();
+
+		final AtomicInteger attempts = new AtomicInteger();
+
+		@JetStreamListener(id = "again", stream = "AGAIN", ordered = "true", maxDeliver = "1",
+				deadLetterSubject = "parked.again")
+		void onMessage(String payload) {
+			if (payload.equals("poison")) {
+				this.attempts.incrementAndGet();
+				throw new IllegalStateException("never works");
+			}
+			this.handled.add(payload);
 		}
 
 	}
