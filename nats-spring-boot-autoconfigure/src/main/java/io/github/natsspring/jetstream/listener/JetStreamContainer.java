@@ -157,6 +157,63 @@ abstract class JetStreamContainer implements ListenerContainer {
 	}
 
 	/**
+	 * Starts: sets up what the listener needs and begins to consume. A failure the user has to fix fails the start
+	 * (and so the application's); one that may go away (NATS or JetStream not answering yet) is retried by the
+	 * periodic {@link #supervise()}.
+	 */
+	@Override
+	public synchronized void start(Connection connection) {
+		if (this.running) {
+			return;
+		}
+		this.connection = connection;
+		this.stopping = false;
+		this.problem = null;
+		prepareStart();
+		this.running = true;
+		this.support.register(this);
+		try {
+			setup();
+		}
+		catch (RuntimeException ex) {
+			if (!isTransient(ex)) {
+				release();
+				this.running = false;
+				throw (ex instanceof JetStreamListenerException) ? ex
+						: new JetStreamListenerException(what() + " (" + this.endpoint.method().getDescription()
+								+ ") could not start on " + source() + ": " + ex.getMessage(), ex);
+			}
+			this.problem = "not started yet: " + ex.getMessage();
+			this.logger.warn(what() + " could not start on " + source() + " yet (" + ex.getMessage()
+					+ "); retrying in the background");
+		}
+		long interval = this.support.getDefaults().consumerInfoInterval().toMillis();
+		this.scheduler.scheduleWithFixedDelay(this::supervise, interval, interval, TimeUnit.MILLISECONDS);
+	}
+
+	/**
+	 * Creates the threads a start needs (scheduler, workers).
+	 */
+	abstract void prepareStart();
+
+	/**
+	 * Ensures what the listener needs and begins to consume.
+	 * @throws ListenerTransientException if it failed for a reason that may go away
+	 */
+	abstract void setup();
+
+	/**
+	 * Runs every {@code consumer-info-interval}: retries a setup that failed, watches the consumer or stream.
+	 */
+	abstract void supervise();
+
+	/**
+	 * What the listener consumes, for messages: {@code consumer S/C} or {@code stream S}.
+	 * @return the description
+	 */
+	abstract String source();
+
+	/**
 	 * Releases threads without waiting; for containers whose application failed to start.
 	 */
 	abstract void release();

@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
@@ -62,36 +61,17 @@ final class OrderedConsumerContainer extends JetStreamContainer {
 	}
 
 	@Override
-	public synchronized void start(Connection connection) {
-		if (this.running) {
-			return;
-		}
-		this.connection = connection;
-		this.stopping = false;
-		this.problem = null;
+	void prepareStart() {
 		this.scheduler = newScheduler(1);
-		this.running = true;
-		this.support.register(this);
-		try {
-			setup();
-		}
-		catch (RuntimeException ex) {
-			if (!isTransient(ex)) {
-				release();
-				this.running = false;
-				throw (ex instanceof JetStreamListenerException) ? ex
-						: new JetStreamListenerException(what() + " (" + this.endpoint.method().getDescription()
-								+ ") could not start on stream " + this.endpoint.stream() + ": " + ex.getMessage(), ex);
-			}
-			this.problem = "not started yet: " + ex.getMessage();
-			this.logger.warn(what() + " could not start on stream " + this.endpoint.stream() + " yet ("
-					+ ex.getMessage() + "); retrying in the background");
-		}
-		long interval = this.support.getDefaults().consumerInfoInterval().toMillis();
-		this.scheduler.scheduleWithFixedDelay(this::supervise, interval, interval, TimeUnit.MILLISECONDS);
 	}
 
-	private synchronized void setup() {
+	@Override
+	String source() {
+		return "stream " + this.endpoint.stream();
+	}
+
+	@Override
+	synchronized void setup() {
 		Connection current = this.connection;
 		try {
 			JetStreamManagement jsm = management(current);
@@ -186,7 +166,8 @@ final class OrderedConsumerContainer extends JetStreamContainer {
 		return configuration;
 	}
 
-	private void supervise() {
+	@Override
+	void supervise() {
 		if (!this.running || this.stopping) {
 			return;
 		}

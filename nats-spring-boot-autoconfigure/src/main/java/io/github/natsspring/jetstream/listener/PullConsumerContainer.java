@@ -92,40 +92,25 @@ final class PullConsumerContainer extends JetStreamContainer {
 	// --- lifecycle -------------------------------------------------------------------------------------------------
 
 	@Override
-	public synchronized void start(Connection connection) {
-		if (this.running) {
-			return;
-		}
-		this.connection = connection;
-		this.stopping = false;
-		this.problem = null;
+	void prepareStart() {
 		this.workers = this.context.createWorkers("nats-jetstream-" + this.endpoint.id(), this.endpoint.concurrency());
 		this.scheduler = newScheduler(2);
-		this.running = true;
-		this.support.register(this);
-		try {
-			setup();
-		}
-		catch (RuntimeException ex) {
-			if (!isTransient(ex)) {
-				release();
-				this.running = false;
-				throw (ex instanceof JetStreamListenerException) ? ex
-						: new JetStreamListenerException(what() + " (" + this.endpoint.method().getDescription()
-								+ ") could not start on consumer " + this.endpoint.stream() + "/"
-								+ this.endpoint.consumer() + ": " + ex.getMessage(), ex);
-			}
-			this.problem = "not started yet: " + ex.getMessage();
-			this.logger.warn(what() + " could not start on consumer " + this.endpoint.stream() + "/"
-					+ this.endpoint.consumer() + " yet (" + ex.getMessage() + "); retrying in the background");
-		}
-		long interval = this.support.getDefaults().consumerInfoInterval().toMillis();
-		this.scheduler.scheduleWithFixedDelay(this.supervisor::supervise, interval, interval, TimeUnit.MILLISECONDS);
+	}
+
+	@Override
+	String source() {
+		return "consumer " + consumerName();
+	}
+
+	@Override
+	void supervise() {
+		this.supervisor.supervise();
 	}
 
 	/**
 	 * Ensures the consumer and everything the listener needs, then starts pulling.
 	 */
+	@Override
 	void setup() {
 		Connection current = this.connection;
 		try {
