@@ -30,18 +30,19 @@ public class NatsJetStreamListenerProperties {
 
 	/**
 	 * How many messages one pull asks for (and the client holds at most). Unset: 100, or twice the listener's
-	 * concurrency when that is more.
+	 * concurrency when that is more. Lowered to the consumer's max-batch.
 	 */
 	private Integer batchSize;
 
 	/**
-	 * Most bytes one pull asks for; unset for no limit by size.
+	 * Most bytes one pull asks for; unset for no limit by size. Must exceed the largest message. Lowered to the
+	 * consumer's max-bytes.
 	 */
 	private DataSize maxBytes;
 
 	/**
 	 * How long one pull request stays open at the server; a pull lost with the server is replaced after this plus a
-	 * grace period.
+	 * grace period. Lowered to the consumer's max-expires.
 	 */
 	private Duration expires = Duration.ofSeconds(5);
 
@@ -52,8 +53,9 @@ public class NatsJetStreamListenerProperties {
 	private Duration consumerInfoInterval = Duration.ofSeconds(5);
 
 	/**
-	 * How long a listener may see no activity while its consumer has messages waiting before it counts as stalled
-	 * (health DOWN) and restarts its pull.
+	 * How long nothing may move while a listener's consumer has messages waiting — no message received or settled,
+	 * and no handler still working within max-in-progress — before the listener counts as stalled (health DOWN) and
+	 * restarts its pull.
 	 */
 	private Duration stallTimeout = Duration.ofMinutes(2);
 
@@ -259,7 +261,8 @@ public class NatsJetStreamListenerProperties {
 	public static class Dedupe {
 
 		/**
-		 * Key-value bucket that remembers handled messages; created when missing.
+		 * Key-value bucket that remembers handled messages; created when missing (also again while running) unless
+		 * nats.jetstream.reconcile.mode is validate or off.
 		 */
 		private String bucket = "nats-listener-dedupe";
 
