@@ -183,6 +183,7 @@ class JetStreamListenerFlowTests {
 	}
 
 	@Test
+	@Tag("compat")
 	void aMessageLargerThanMaxBytesDoesNotMakeTheListenerSpin(CapturedOutput output) throws Exception {
 		this.runner
 			.withPropertyValues("nats.jetstream.streams[BULKY].subjects=bulky.>",
