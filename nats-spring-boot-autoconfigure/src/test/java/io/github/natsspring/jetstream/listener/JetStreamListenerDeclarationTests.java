@@ -166,6 +166,20 @@ class JetStreamListenerDeclarationTests {
 				assertThat(FailureAnalyzers.analyze(context.getStartupFailure()).getDescription())
 					.contains("DECL/missing");
 			});
+		// de-duplication asked for, but its bucket is missing and validate mode may not create it
+		try (Connection raw = Nats.connect(nats.url())) {
+			raw.jetStreamManagement().addOrUpdateConsumer("LEGACY", ConsumerConfiguration.builder().durable("dedupe")
+				.ackPolicy(AckPolicy.Explicit).maxDeliver(-1).build());
+		}
+		this.runner
+			.withPropertyValues("nats.jetstream.reconcile.mode=validate",
+					"nats.jetstream.listener.dedupe.bucket=missing-bucket")
+			.withUserConfiguration(DedupeWithoutBucket.class)
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(FailureAnalyzers.analyze(context.getStartupFailure()).getDescription())
+					.contains("dedupe = \"sequence\"").contains("'missing-bucket' does not exist");
+			});
 	}
 
 	@Test
@@ -314,6 +328,15 @@ class JetStreamListenerDeclarationTests {
 	static class UncapturedDeadLetters {
 
 		@JetStreamListener(stream = "DECL", consumer = "uncaptured", deadLetterSubject = "nowhere.decl")
+		void handle(String payload) {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class DedupeWithoutBucket {
+
+		@JetStreamListener(stream = "LEGACY", consumer = "dedupe", dedupe = "sequence", deadLetter = "false")
 		void handle(String payload) {
 		}
 
