@@ -54,9 +54,8 @@ final class DedupeStore {
 
 	private final KeyValueOptions options;
 
-	private Connection openedOn;
-
-	private KeyValue keyValue;
+	/** The bucket as opened, with the connection it was opened on. */
+	private volatile Opened opened;
 
 	/**
 	 * Creates a store; nothing is opened before it is used.
@@ -116,27 +115,43 @@ final class DedupeStore {
 
 	private <T> T use(Operation<T> operation) throws IOException, JetStreamApiException {
 		Connection connection = this.connectionManager.getConnection();
-		KeyValue kv = open(connection, false);
+		Opened current = opened(connection, null);
 		try {
-			return operation.apply(kv);
+			return operation.apply(current.keyValue());
 		}
 		catch (IOException | JetStreamApiException ex) {
 			if (!isMissing(connection)) {
 				throw ex;
 			}
 			// the bucket went away under us: make it again and retry once
-			return operation.apply(open(connection, true));
+			return operation.apply(opened(connection, current).keyValue());
 		}
 	}
 
-	private synchronized KeyValue open(Connection connection, boolean reopen)
-			throws IOException, JetStreamApiException {
-		if (this.keyValue != null && this.openedOn == connection && !reopen) {
-			return this.keyValue;
+	/**
+	 * The bucket opened on this connection.
+	 * @param stale an opened bucket that failed because the bucket went away: open it again (unless another thread
+	 * did meanwhile)
+	 */
+	private Opened opened(Connection connection, Opened stale) throws IOException, JetStreamApiException {
+		Opened current = this.opened;
+		if (current != null && current.connection() == connection && current != stale) {
+			return current;
 		}
-		KeyValue opened;
+		synchronized (this) {
+			current = this.opened;
+			if (current != null && current.connection() == connection && current != stale) {
+				return current;
+			}
+			current = new Opened(connection, openOrCreate(connection));
+			this.opened = current;
+			return current;
+		}
+	}
+
+	private KeyValue openOrCreate(Connection connection) throws IOException, JetStreamApiException {
 		try {
-			opened = connection.keyValue(this.bucket, this.options);
+			return connection.keyValue(this.bucket, this.options);
 		}
 		catch (IOException ex) {
 			// jnats reports the missing bucket as an IOException around the API error
@@ -144,11 +159,8 @@ final class DedupeStore {
 				throw ex;
 			}
 			create(connection.keyValueManagement(this.options));
-			opened = connection.keyValue(this.bucket, this.options);
+			return connection.keyValue(this.bucket, this.options);
 		}
-		this.keyValue = opened;
-		this.openedOn = connection;
-		return opened;
 	}
 
 	private boolean isMissing(Connection connection) {
@@ -229,6 +241,9 @@ final class DedupeStore {
 			}
 		}
 		return out.toString();
+	}
+
+	private record Opened(Connection connection, KeyValue keyValue) {
 	}
 
 	@FunctionalInterface
