@@ -93,7 +93,8 @@ public @interface JetStreamListener {
 
 	/**
 	 * How long the server waits for an ack before delivering the message again, for example {@code 30s}. While the
-	 * method runs, the listener tells the server every third of it that the message is still in progress.
+	 * listener holds a message (waiting for a worker, or its method running) it tells the server every third of it
+	 * that the message is still in progress, for {@code nats.jetstream.listener.max-in-progress} at most.
 	 * @return the ack wait
 	 */
 	String ackWait() default "";
@@ -143,21 +144,24 @@ public @interface JetStreamListener {
 	String ordered() default "";
 
 	/**
-	 * How many messages one pull asks for (default {@code nats.jetstream.listener.batch-size}). Messages wait in the
-	 * client until a worker is free; keep {@code batch-size x handling time / concurrency} well below the ack wait.
+	 * How many messages one pull asks for, and the most the client holds (default
+	 * {@code nats.jetstream.listener.batch-size}, else 100 or twice the concurrency when that is more; lowered to
+	 * the consumer's {@code max-batch}). Messages wait in the client until a worker is free — kept in progress, but
+	 * held back from other instances: keep {@code batch-size x handling time / concurrency} below the ack wait.
 	 * @return the batch size
 	 */
 	String batchSize() default "";
 
 	/**
-	 * Most bytes one pull asks for, for example {@code 1MB}; must exceed the largest message.
+	 * Most bytes one pull asks for, for example {@code 1MB}; must exceed the largest message (a larger one is not
+	 * delivered: the listener warns and pulls again after pauses). Lowered to the consumer's {@code max-bytes}.
 	 * @return the maximum bytes per pull
 	 */
 	String maxBytes() default "";
 
 	/**
 	 * How long one pull request stays open at the server (at least {@code 1s}; default
-	 * {@code nats.jetstream.listener.expires}).
+	 * {@code nats.jetstream.listener.expires}; lowered to the consumer's {@code max-expires}).
 	 * @return the pull expiry
 	 */
 	String expires() default "";
@@ -187,8 +191,9 @@ public @interface JetStreamListener {
 	/**
 	 * De-duplication of handled messages in a key-value bucket ({@code nats.jetstream.listener.dedupe.*}), so that
 	 * a handler that succeeded is not run again when the process died before the ack: {@code none} (default),
-	 * {@code sequence} (by stream sequence) or {@code message-id} (by the {@code Nats-Msg-Id} / {@code Message-Id}
-	 * header, falling back to the sequence).
+	 * {@code sequence} (by stream sequence and the time the stream stored the message) or {@code message-id} (by the
+	 * {@code Nats-Msg-Id} / {@code Message-Id} header, falling back to the sequence). The listener does not start
+	 * without its bucket.
 	 * @return the de-duplication mode
 	 */
 	String dedupe() default "";

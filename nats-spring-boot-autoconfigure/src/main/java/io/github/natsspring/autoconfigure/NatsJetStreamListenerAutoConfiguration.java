@@ -74,9 +74,14 @@ public final class NatsJetStreamListenerAutoConfiguration {
 			deadLetterStream = stream.build();
 		}
 		try {
+			if (properties.getBatchSize() != null && properties.getBatchSize() < 1) {
+				throw new IllegalArgumentException(
+						"nats.jetstream.listener.batch-size must be at least 1, was " + properties.getBatchSize());
+			}
 			return new JetStreamListenerDefaults(properties.getMaxDeliver(), properties.getNakDelay(),
-					properties.getBatchSize(), (properties.getMaxBytes() != null) ? properties.getMaxBytes().toBytes() : 0,
-					properties.getExpires(), properties.getConsumerInfoInterval(), properties.getStallTimeout(),
+					(properties.getBatchSize() != null) ? properties.getBatchSize() : 0,
+					(properties.getMaxBytes() != null) ? properties.getMaxBytes().toBytes() : 0, properties.getExpires(),
+					properties.getConsumerInfoInterval(), properties.getStallTimeout(), properties.getMaxInProgress(),
 					deadLetter.isEnabled(), prefix, deadLetterStream, deadLetter.getTimeout(),
 					properties.getDedupe().getBucket(), properties.getDedupe().getTtl(),
 					properties.getDedupe().getStorage());

@@ -29,18 +29,20 @@ public class NatsJetStreamListenerProperties {
 			List.of(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(30)));
 
 	/**
-	 * How many messages one pull asks for.
+	 * How many messages one pull asks for (and the client holds at most). Unset: 100, or twice the listener's
+	 * concurrency when that is more. Lowered to the consumer's max-batch.
 	 */
-	private int batchSize = 100;
+	private Integer batchSize;
 
 	/**
-	 * Most bytes one pull asks for; unset for no limit by size.
+	 * Most bytes one pull asks for; unset for no limit by size. Must exceed the largest message. Lowered to the
+	 * consumer's max-bytes.
 	 */
 	private DataSize maxBytes;
 
 	/**
 	 * How long one pull request stays open at the server; a pull lost with the server is replaced after this plus a
-	 * grace period.
+	 * grace period. Lowered to the consumer's max-expires.
 	 */
 	private Duration expires = Duration.ofSeconds(5);
 
@@ -51,10 +53,20 @@ public class NatsJetStreamListenerProperties {
 	private Duration consumerInfoInterval = Duration.ofSeconds(5);
 
 	/**
-	 * How long a listener may see no activity while its consumer has messages waiting before it counts as stalled
-	 * (health DOWN) and restarts its pull.
+	 * How long nothing may move while a listener's consumer has messages waiting — no message received or settled,
+	 * and no handler still working within max-in-progress — before the listener counts as stalled (health DOWN) and
+	 * restarts its pull.
 	 */
 	private Duration stallTimeout = Duration.ofMinutes(2);
+
+	/**
+	 * How long a received message is kept in progress at most, from its receipt: while it waits in the client for a
+	 * worker and while its handler runs (or its CompletionStage has not completed), the listener tells the server it
+	 * is still being worked on. After this time it stops (logging a warning), stops waiting for an asynchronous
+	 * result, and the server delivers the message again once the ack wait passed. Set it above the longest handling
+	 * time you expect.
+	 */
+	private Duration maxInProgress = Duration.ofMinutes(10);
 
 	private final DeadLetter deadLetter = new DeadLetter();
 
@@ -76,11 +88,11 @@ public class NatsJetStreamListenerProperties {
 		this.nakDelay = nakDelay;
 	}
 
-	public int getBatchSize() {
+	public Integer getBatchSize() {
 		return this.batchSize;
 	}
 
-	public void setBatchSize(int batchSize) {
+	public void setBatchSize(Integer batchSize) {
 		this.batchSize = batchSize;
 	}
 
@@ -114,6 +126,14 @@ public class NatsJetStreamListenerProperties {
 
 	public void setStallTimeout(Duration stallTimeout) {
 		this.stallTimeout = stallTimeout;
+	}
+
+	public Duration getMaxInProgress() {
+		return this.maxInProgress;
+	}
+
+	public void setMaxInProgress(Duration maxInProgress) {
+		this.maxInProgress = maxInProgress;
 	}
 
 	public DeadLetter getDeadLetter() {
@@ -241,7 +261,8 @@ public class NatsJetStreamListenerProperties {
 	public static class Dedupe {
 
 		/**
-		 * Key-value bucket that remembers handled messages; created when missing.
+		 * Key-value bucket that remembers handled messages; created when missing (also again while running) unless
+		 * nats.jetstream.reconcile.mode is validate or off.
 		 */
 		private String bucket = "nats-listener-dedupe";
 

@@ -4,8 +4,10 @@ import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
 import io.nats.client.Consumer;
 import io.nats.client.ErrorListener;
+import io.nats.client.JetStreamSubscription;
 import io.nats.client.Subscription;
 import io.nats.client.impl.ErrorListenerLoggerImpl;
+import io.nats.client.support.Status;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -150,6 +152,50 @@ final class NatsConnectionEvents implements ConnectionListener, ErrorListener {
 				+ consumer.getDroppedCount() + " messages so far";
 		logger.warn("NATS " + detail + "; the handler cannot keep up with the message rate");
 		this.manager.publish(new NatsConnectionEvent(this.manager, Type.SLOW_CONSUMER, connectedUrl(conn), detail));
+	}
+
+	/**
+	 * A pull subscription got a status that jnats handles by itself. A pull the server refused ({@code 409 Exceeded
+	 * MaxRequestBatch}, {@code MaxRequestExpires}, {@code MaxRequestMaxBytes}, {@code MaxWaiting}) never delivers
+	 * anything and nobody else would say so: logged as a warning. Routine ends of pulls (expired, no messages, batch
+	 * or bytes complete) only at debug level.
+	 */
+	@Override
+	public void pullStatusWarning(Connection conn, JetStreamSubscription sub, Status status) {
+		if (this.userErrorListener != null) {
+			this.userErrorListener.pullStatusWarning(conn, sub, status);
+		}
+		String message = status.getMessage();
+		if (message != null && message.startsWith(Status.EXCEEDED_MAX_PREFIX)) {
+			logger.warn("NATS refused a pull" + pullTarget(sub) + ": " + status.getCode() + " " + message
+					+ "; the pull delivers nothing. Ask for less, or raise the consumer's limit.");
+		}
+		else if (logger.isDebugEnabled()) {
+			logger.debug("NATS pull" + pullTarget(sub) + " ended with " + status.getCode() + " " + message);
+		}
+	}
+
+	/**
+	 * A pull subscription got a status that ends it (consumer deleted, an unknown 409): jnats throws it to the
+	 * subscriber, who reports it; logged at debug level here.
+	 */
+	@Override
+	public void pullStatusError(Connection conn, JetStreamSubscription sub, Status status) {
+		if (this.userErrorListener != null) {
+			this.userErrorListener.pullStatusError(conn, sub, status);
+		}
+		if (logger.isDebugEnabled()) {
+			logger.debug("NATS pull" + pullTarget(sub) + " failed with " + status.getCode() + " " + status.getMessage());
+		}
+	}
+
+	private static String pullTarget(JetStreamSubscription sub) {
+		if (sub == null) {
+			return "";
+		}
+		String stream = sub.getStreamName();
+		String consumer = sub.getConsumerName();
+		return (consumer != null) ? " on consumer " + ((stream != null) ? stream + "/" : "") + consumer : "";
 	}
 
 	private static String connectedUrl(Connection conn) {

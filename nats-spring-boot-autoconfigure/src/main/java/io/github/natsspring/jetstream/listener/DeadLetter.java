@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.util.List;
 
 import io.nats.client.Connection;
-import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamOptions;
 import io.nats.client.Message;
@@ -24,6 +23,10 @@ import io.github.natsspring.core.NatsHeaders;
  * would make the dead letter fail or behave differently, so they are not copied. The dead letter gets its own
  * {@code Nats-Msg-Id}, derived from stream, consumer and sequence, so that storing the same dead letter twice (after
  * a lost acknowledgement) keeps one copy.
+ * <p>
+ * It is published with jnats directly, not through {@code JetStreamOperations}: the template converts payloads and
+ * writes the envelope — it would replace the original's {@code Message-Id} with the dead letter's id and add a
+ * {@code Correlation-Id} — and takes single-valued headers, while a dead letter is the original message as it was.
  */
 final class DeadLetter {
 
@@ -31,11 +34,11 @@ final class DeadLetter {
 
 	private final String subject;
 
-	private final Duration timeout;
+	private final JetStreamOptions options;
 
 	DeadLetter(String subject, Duration timeout) {
 		this.subject = subject;
-		this.timeout = timeout;
+		this.options = JetStreamOptions.builder().requestTimeout(timeout).build();
 	}
 
 	String getSubject() {
@@ -53,6 +56,7 @@ final class DeadLetter {
 	 * @return the acknowledgement
 	 * @throws IOException if no acknowledgement came (no stream, timeout)
 	 * @throws JetStreamApiException if the stream refused the message
+	 * @throws RuntimeException if it could not be sent (connection closed, too large)
 	 */
 	PublishAck publish(Connection connection, Message original, Source source, String listenerId,
 			Throwable failure, String reason) throws IOException, JetStreamApiException {
@@ -91,12 +95,7 @@ final class DeadLetter {
 				ascii("dlq." + source.stream() + "." + source.consumer() + "." + source.streamSequence()));
 		byte[] data = (original.getData() != null) ? original.getData() : new byte[0];
 		Message deadLetter = NatsMessage.builder().subject(this.subject).headers(headers).data(data).build();
-		JetStream jetStream = connection.jetStream(JetStreamOptions.builder().requestTimeout(this.timeout).build());
-		PublishAck ack = jetStream.publish(deadLetter);
-		if (ack == null) {
-			throw new IOException("no acknowledgement for the dead letter");
-		}
-		return ack;
+		return connection.jetStream(this.options).publish(deadLetter);
 	}
 
 	/**

@@ -1,14 +1,15 @@
 package io.github.natsspring.jetstream.listener;
 
 import java.time.Duration;
+import java.util.function.LongFunction;
 
 import io.nats.client.Message;
 import io.nats.client.impl.AckType;
 
 /**
- * One delivery of a message to a durable listener, settled at most once. It is the {@link Acknowledgment} of manual
- * mode, and what the container and the in-progress signal use in auto mode: an in-progress signal is never sent
- * after the message was settled, and a second settlement is ignored.
+ * One delivery of a message to a durable listener, from its receipt until it is settled (at most once). It is the
+ * {@link Acknowledgment} of manual mode, and what the container and the in-progress signals use in auto mode: an
+ * in-progress signal is never sent after the message was settled, and a second settlement is ignored.
  */
 final class Delivery implements Acknowledgment {
 
@@ -23,30 +24,81 @@ final class Delivery implements Acknowledgment {
 
 	private final BeforeAck beforeAck;
 
-	private final Duration defaultNakDelay;
+	private final LongFunction<Duration> nakDelays;
 
-	private final long startNanos = System.nanoTime();
+	private final long receivedNanos = System.nanoTime();
 
-	private volatile long lastSignalNanos = this.startNanos;
+	private volatile JetStreamMetadata metadata;
+
+	/** When a worker began to handle it, 0 while it waits in the client. */
+	private volatile long handlingSinceNanos;
+
+	private volatile long lastSignalNanos = this.receivedNanos;
+
+	/** Set once the listener stopped keeping it in progress (max-in-progress passed). */
+	private volatile boolean abandoned;
 
 	private volatile Settlement settlement;
 
-	Delivery(Message message, BeforeAck beforeAck, Duration defaultNakDelay) {
+	/**
+	 * A delivery received just now.
+	 * @param message the message
+	 * @param beforeAck runs before the ack is sent
+	 * @param nakDelays the listener's nak delay by delivery count
+	 */
+	Delivery(Message message, BeforeAck beforeAck, LongFunction<Duration> nakDelays) {
 		this.message = message;
 		this.beforeAck = beforeAck;
-		this.defaultNakDelay = defaultNakDelay;
+		this.nakDelays = nakDelays;
 	}
 
 	Message message() {
 		return this.message;
 	}
 
-	long startNanos() {
-		return this.startNanos;
+	/**
+	 * The JetStream metadata, read on first use (off the thread that receives messages).
+	 * @return the metadata
+	 */
+	JetStreamMetadata metadata() {
+		JetStreamMetadata current = this.metadata;
+		if (current == null) {
+			current = JetStreamMetadata.of(this.message);
+			this.metadata = current;
+		}
+		return current;
+	}
+
+	long receivedNanos() {
+		return this.receivedNanos;
 	}
 
 	long lastSignalNanos() {
 		return this.lastSignalNanos;
+	}
+
+	void handlingStarted() {
+		this.handlingSinceNanos = System.nanoTime();
+	}
+
+	boolean isHandling() {
+		return this.handlingSinceNanos != 0;
+	}
+
+	/**
+	 * Marks the delivery as no longer kept in progress.
+	 * @return {@code true} the first time
+	 */
+	synchronized boolean abandon() {
+		if (this.abandoned) {
+			return false;
+		}
+		this.abandoned = true;
+		return true;
+	}
+
+	boolean isAbandoned() {
+		return this.abandoned;
 	}
 
 	@Override
@@ -60,7 +112,7 @@ final class Delivery implements Acknowledgment {
 
 	@Override
 	public void nak() {
-		nak(this.defaultNakDelay);
+		nak(this.nakDelays.apply(metadata().deliveredCount()));
 	}
 
 	@Override
@@ -73,9 +125,13 @@ final class Delivery implements Acknowledgment {
 		settle(Settlement.TERMINATED, null);
 	}
 
-	private synchronized void settle(Settlement how, Duration delay) {
+	/**
+	 * Settles unless settled.
+	 * @return {@code true} if this call settled it
+	 */
+	private synchronized boolean settle(Settlement how, Duration delay) {
 		if (this.settlement != null) {
-			return;
+			return false;
 		}
 		switch (how) {
 			case ACKED -> this.message.ack();
@@ -90,6 +146,7 @@ final class Delivery implements Acknowledgment {
 			case TERMINATED -> this.message.term();
 		}
 		this.settlement = how;
+		return true;
 	}
 
 	@Override
@@ -130,13 +187,15 @@ final class Delivery implements Acknowledgment {
 	/**
 	 * Settles with a nak unless settled, swallowing failures (the connection may be gone).
 	 * @param delay the delay
+	 * @return {@code true} if this call nak'ed it
 	 */
-	void nakQuietly(Duration delay) {
+	boolean nakQuietly(Duration delay) {
 		try {
-			nak(delay);
+			return settle(Settlement.NAKED, delay);
 		}
 		catch (RuntimeException ex) {
 			// redelivered after the ack wait instead
+			return false;
 		}
 	}
 
@@ -150,9 +209,6 @@ final class Delivery implements Acknowledgment {
 	 */
 	@FunctionalInterface
 	interface BeforeAck {
-
-		BeforeAck NONE = (message) -> {
-		};
 
 		void beforeAck(Message message);
 

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -66,6 +67,9 @@ abstract class JetStreamContainer implements ListenerContainer {
 
 	static final String FAILED = "failed";
 
+	/** Max-in-progress passed before the message was handled or its asynchronous result completed. */
+	static final String TIMED_OUT = "timed-out";
+
 	protected final Log logger = LogFactory.getLog(getClass());
 
 	protected final JetStreamListenerEndpoint endpoint;
@@ -102,6 +106,11 @@ abstract class JetStreamContainer implements ListenerContainer {
 
 	protected volatile int attempts;
 
+	/** JetStream management with the request timeout, for the connection it was made for. */
+	private volatile JetStreamManagement management;
+
+	private volatile Connection managementConnection;
+
 	JetStreamContainer(JetStreamListenerEndpoint endpoint, ListenerContext context) {
 		this.endpoint = endpoint;
 		this.context = context;
@@ -136,10 +145,6 @@ abstract class JetStreamContainer implements ListenerContainer {
 		return executor;
 	}
 
-	private volatile JetStreamManagement management;
-
-	private volatile Connection managementConnection;
-
 	JetStreamManagement management(Connection connection) throws IOException {
 		JetStreamManagement current = this.management;
 		if (current == null || this.managementConnection != connection) {
@@ -150,6 +155,63 @@ abstract class JetStreamContainer implements ListenerContainer {
 		}
 		return current;
 	}
+
+	/**
+	 * Starts: sets up what the listener needs and begins to consume. A failure the user has to fix fails the start
+	 * (and so the application's); one that may go away (NATS or JetStream not answering yet) is retried by the
+	 * periodic {@link #supervise()}.
+	 */
+	@Override
+	public synchronized void start(Connection connection) {
+		if (this.running) {
+			return;
+		}
+		this.connection = connection;
+		this.stopping = false;
+		this.problem = null;
+		prepareStart();
+		this.running = true;
+		this.support.register(this);
+		try {
+			setup();
+		}
+		catch (RuntimeException ex) {
+			if (!isTransient(ex)) {
+				release();
+				this.running = false;
+				throw (ex instanceof JetStreamListenerException) ? ex
+						: new JetStreamListenerException(what() + " (" + this.endpoint.method().getDescription()
+								+ ") could not start on " + source() + ": " + ex.getMessage(), ex);
+			}
+			this.problem = "not started yet: " + ex.getMessage();
+			this.logger.warn(what() + " could not start on " + source() + " yet (" + ex.getMessage()
+					+ "); retrying in the background");
+		}
+		long interval = this.support.getDefaults().consumerInfoInterval().toMillis();
+		this.scheduler.scheduleWithFixedDelay(this::supervise, interval, interval, TimeUnit.MILLISECONDS);
+	}
+
+	/**
+	 * Creates the threads a start needs (scheduler, workers).
+	 */
+	abstract void prepareStart();
+
+	/**
+	 * Ensures what the listener needs and begins to consume.
+	 * @throws ListenerTransientException if it failed for a reason that may go away
+	 */
+	abstract void setup();
+
+	/**
+	 * Runs every {@code consumer-info-interval}: retries a setup that failed, watches the consumer or stream.
+	 */
+	abstract void supervise();
+
+	/**
+	 * What the listener consumes, for messages: {@code consumer S/C} or {@code stream S}.
+	 * @return the description
+	 */
+	abstract String source();
 
 	/**
 	 * Releases threads without waiting; for containers whose application failed to start.
@@ -226,10 +288,12 @@ abstract class JetStreamContainer implements ListenerContainer {
 
 	/**
 	 * Calls the method in a {@code nats.process} observation, with the message as the current one (for the
-	 * correlation id of what it sends), waits for an asynchronous result, and publishes a non-null result to
-	 * {@code sendTo}.
+	 * correlation id of what it sends), waits for an asynchronous result (at most {@code maxWait}), and publishes a
+	 * non-null result to {@code sendTo}.
+	 * @throws ResultTimeoutException if an asynchronous result did not complete in time
 	 */
-	Object invoke(Message message, JetStreamMetadata metadata, Acknowledgment acknowledgment) throws Exception {
+	Object invoke(Message message, JetStreamMetadata metadata, Acknowledgment acknowledgment, Duration maxWait)
+			throws Exception {
 		Observation observation = NatsObservations
 			.process(this.context.getObservationRegistry(), message, this.endpoint.id(), KIND)
 			.start();
@@ -238,7 +302,12 @@ abstract class JetStreamContainer implements ListenerContainer {
 				Object result = this.endpoint.method()
 					.invoke(NatsMessages.toMessage(message, metadata(message, metadata, acknowledgment)));
 				if (result instanceof CompletionStage<?> stage) {
-					result = stage.toCompletableFuture().join();
+					try {
+						result = stage.toCompletableFuture().get(Math.max(1, maxWait.toNanos()), TimeUnit.NANOSECONDS);
+					}
+					catch (TimeoutException ex) {
+						throw new ResultTimeoutException(maxWait);
+					}
 				}
 				if (result != null && this.endpoint.sendTo() != null) {
 					publishResult(result, metadata);
@@ -301,6 +370,32 @@ abstract class JetStreamContainer implements ListenerContainer {
 		return delays.get(index);
 	}
 
+	/**
+	 * Waits, unless the listener begins to stop meanwhile.
+	 * @param delay how long
+	 * @return {@code false} if the listener is stopping (or the thread was interrupted)
+	 */
+	boolean pause(Duration delay) {
+		long until = System.nanoTime() + delay.toNanos();
+		try {
+			while (System.nanoTime() - until < 0) {
+				if (this.stopping) {
+					return false;
+				}
+				Thread.sleep(Math.max(1, Math.min(100, (until - System.nanoTime()) / 1_000_000)));
+			}
+			return !this.stopping;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+	}
+
+	static String describe(JetStreamMetadata metadata) {
+		return "message " + metadata.stream() + "#" + metadata.streamSequence() + " ('" + metadata.subject() + "')";
+	}
+
 	static String describe(Throwable failure) {
 		Throwable cause = ServiceError.unwrap(failure);
 		return cause.getClass().getName() + ((cause.getMessage() != null) ? ": " + cause.getMessage() : "");
@@ -334,6 +429,27 @@ abstract class JetStreamContainer implements ListenerContainer {
 		Connection current = this.connection;
 		return current != null && current.getStatus() == Connection.Status.CONNECTED
 				&& this.context.getConnectionManager().getState() != NatsConnectionState.CLOSED;
+	}
+
+	/**
+	 * The method returned a {@code CompletionStage} that did not complete within max-in-progress; the listener stops
+	 * waiting for it.
+	 */
+	static final class ResultTimeoutException extends Exception {
+
+		ResultTimeoutException(Duration waited) {
+			super("the asynchronous result did not complete within " + waited);
+		}
+
+	}
+
+	/** A setup step failed for a reason that may go away: the container keeps trying in the background. */
+	static final class ListenerTransientException extends RuntimeException {
+
+		ListenerTransientException(Throwable cause) {
+			super(cause.getMessage(), cause);
+		}
+
 	}
 
 }

@@ -117,7 +117,8 @@ public class JetStreamListenerEndpointFactory implements NatsListenerEndpointFac
 		List<Duration> backoff = attributes.durations(annotation.backoff(), "backoff");
 		List<Duration> nakDelay = attributes.durations(annotation.nakDelay(), "nakDelay");
 		Long maxAckPending = attributes.parse(annotation.maxAckPending(), Long::valueOf, null, "maxAckPending");
-		int batchSize = attributes.parse(annotation.batchSize(), Integer::valueOf, defaults.batchSize(), "batchSize");
+		int batchSize = attributes.parse(annotation.batchSize(), Integer::valueOf, defaults.batchSize(concurrency),
+				"batchSize");
 		if (batchSize < 1) {
 			throw new IllegalStateException(where + ": batchSize must be at least 1, was " + batchSize);
 		}

@@ -1,19 +1,17 @@
 package io.github.natsspring.jetstream.listener;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import io.nats.client.Connection;
-import io.nats.client.JetStreamApiException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.DisposableBean;
 
+import io.github.natsspring.connection.NatsConnectionManager;
 import io.github.natsspring.jetstream.JetStreamOperations;
 import io.github.natsspring.jetstream.reconcile.JetStreamReconciler;
 import io.github.natsspring.jetstream.reconcile.ReconcileMode;
@@ -117,21 +115,14 @@ public class JetStreamListenerSupport implements DisposableBean {
 	}
 
 	/**
-	 * The de-duplication store, opened once.
-	 * @param connection the connection
+	 * The de-duplication store, shared by the listeners; it opens the bucket on the connection current at each use.
+	 * @param connectionManager supplies the connection
 	 * @return the store
-	 * @throws IOException if the server could not be asked
-	 * @throws JetStreamApiException if the server refused
 	 */
-	synchronized DedupeStore dedupeStore(Connection connection) throws IOException, JetStreamApiException {
-		String bucket = this.defaults.dedupeBucket();
-		DedupeStore store = this.dedupeStores.get(bucket);
-		if (store == null) {
-			store = DedupeStore.open(connection, bucket, this.defaults.dedupeTtl(), this.defaults.dedupeStorage(),
-					mayCreate(), this.requestTimeout);
-			this.dedupeStores.put(bucket, store);
-		}
-		return store;
+	synchronized DedupeStore dedupeStore(NatsConnectionManager connectionManager) {
+		return this.dedupeStores.computeIfAbsent(this.defaults.dedupeBucket(),
+				(bucket) -> new DedupeStore(connectionManager, bucket, this.defaults.dedupeTtl(),
+						this.defaults.dedupeStorage(), mayCreate(), this.requestTimeout));
 	}
 
 	void register(JetStreamContainer container) {

@@ -2,17 +2,18 @@ package io.github.natsspring.jetstream.listener;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
+import io.nats.client.JetStreamStatusCheckedException;
 import io.nats.client.Message;
 import io.nats.client.MessageConsumer;
 import io.nats.client.OrderedConsumerContext;
@@ -49,6 +50,8 @@ final class OrderedConsumerContainer extends JetStreamContainer {
 
 	private volatile long pending = -1;
 
+	private volatile EarlierDeadLetters earlierDeadLetters = EarlierDeadLetters.NONE;
+
 	OrderedConsumerContainer(JetStreamListenerEndpoint endpoint, ListenerContext context) {
 		super(endpoint, context);
 		this.support.getMeters()
@@ -58,36 +61,17 @@ final class OrderedConsumerContainer extends JetStreamContainer {
 	}
 
 	@Override
-	public synchronized void start(Connection connection) {
-		if (this.running) {
-			return;
-		}
-		this.connection = connection;
-		this.stopping = false;
-		this.problem = null;
+	void prepareStart() {
 		this.scheduler = newScheduler(1);
-		this.running = true;
-		this.support.register(this);
-		try {
-			setup();
-		}
-		catch (RuntimeException ex) {
-			if (!isTransient(ex)) {
-				release();
-				this.running = false;
-				throw (ex instanceof JetStreamListenerException) ? ex
-						: new JetStreamListenerException(what() + " (" + this.endpoint.method().getDescription()
-								+ ") could not start on stream " + this.endpoint.stream() + ": " + ex.getMessage(), ex);
-			}
-			this.problem = "not started yet: " + ex.getMessage();
-			this.logger.warn(what() + " could not start on stream " + this.endpoint.stream() + " yet ("
-					+ ex.getMessage() + "); retrying in the background");
-		}
-		long interval = this.support.getDefaults().consumerInfoInterval().toMillis();
-		this.scheduler.scheduleWithFixedDelay(this::supervise, interval, interval, TimeUnit.MILLISECONDS);
 	}
 
-	private synchronized void setup() {
+	@Override
+	String source() {
+		return "stream " + this.endpoint.stream();
+	}
+
+	@Override
+	synchronized void setup() {
 		Connection current = this.connection;
 		try {
 			JetStreamManagement jsm = management(current);
@@ -102,6 +86,7 @@ final class OrderedConsumerContainer extends JetStreamContainer {
 				throw ex;
 			}
 			this.deadLetter = prepareDeadLetters(jsm);
+			this.earlierDeadLetters = readEarlierDeadLetters(current, jsm);
 			if (this.endpoint.sendTo() != null) {
 				this.sendToJetStream = !jsm.getStreamNames(this.endpoint.sendTo()).isEmpty();
 			}
@@ -123,13 +108,43 @@ final class OrderedConsumerContainer extends JetStreamContainer {
 							: "off"));
 		}
 		catch (IOException ex) {
-			throw new PullConsumerContainer.ListenerTransientException(ex);
+			throw new ListenerTransientException(ex);
 		}
 		catch (JetStreamApiException ex) {
 			if (isTransient(ex)) {
-				throw new PullConsumerContainer.ListenerTransientException(ex);
+				throw new ListenerTransientException(ex);
 			}
 			throw new JetStreamListenerException(what() + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * What earlier runs dead-lettered, so that the replay does not dead-letter it again. A failure to read only
+	 * costs that protection (the dead-letter stream's duplicate window remains).
+	 */
+	private EarlierDeadLetters readEarlierDeadLetters(Connection current, JetStreamManagement jsm) throws IOException {
+		DeadLetter target = this.deadLetter;
+		if (target == null) {
+			return EarlierDeadLetters.NONE;
+		}
+		try {
+			EarlierDeadLetters earlier = EarlierDeadLetters.read(current, jsm, target.getSubject(),
+					this.endpoint.stream(), this.endpoint.id());
+			if (earlier.size() > 0) {
+				this.logger.info(what() + ": " + earlier.size() + " message(s) of stream " + this.endpoint.stream()
+						+ " were dead-lettered to '" + target.getSubject() + "' on earlier runs; the replay does not "
+						+ "dead-letter them again");
+			}
+			return earlier;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return EarlierDeadLetters.NONE;
+		}
+		catch (JetStreamApiException | JetStreamStatusCheckedException | RuntimeException ex) {
+			this.logger.warn(what() + " could not read its earlier dead letters from '" + target.getSubject() + "' ("
+					+ ex.getMessage() + "); messages that fail again on this replay are dead-lettered again");
+			return EarlierDeadLetters.NONE;
 		}
 	}
 
@@ -151,7 +166,8 @@ final class OrderedConsumerContainer extends JetStreamContainer {
 		return configuration;
 	}
 
-	private void supervise() {
+	@Override
+	void supervise() {
 		if (!this.running || this.stopping) {
 			return;
 		}
@@ -166,7 +182,7 @@ final class OrderedConsumerContainer extends JetStreamContainer {
 				this.problem = null;
 			}
 		}
-		catch (PullConsumerContainer.ListenerTransientException | IOException ex) {
+		catch (ListenerTransientException | IOException ex) {
 			this.problem = "waiting for JetStream: " + ex.getMessage();
 		}
 		catch (JetStreamApiException ex) {
@@ -212,7 +228,7 @@ final class OrderedConsumerContainer extends JetStreamContainer {
 	private void handle(Message message, JetStreamMetadata metadata, long start) {
 		for (int attempt = 1;; attempt++) {
 			try {
-				invoke(message, metadata, null);
+				invoke(message, metadata, null, this.support.getDefaults().maxInProgress());
 				record(SUCCESS, start);
 				return;
 			}
@@ -245,6 +261,13 @@ final class OrderedConsumerContainer extends JetStreamContainer {
 			record(TERMINATED, start);
 			return;
 		}
+		Instant earlier = this.earlierDeadLetters.deadLetteredAt(metadata);
+		if (earlier != null) {
+			this.logger.error(what() + " gave up on " + describe(metadata) + " after " + attempts + " attempt(s): "
+					+ describe(cause) + "; it was dead-lettered on an earlier run (" + earlier + "), not again");
+			record(TERMINATED, start);
+			return;
+		}
 		DeadLetter.Source source = new DeadLetter.Source(metadata.stream(), this.endpoint.id(),
 				metadata.streamSequence(), attempts);
 		int tries = 0;
@@ -270,27 +293,6 @@ final class OrderedConsumerContainer extends JetStreamContainer {
 				}
 			}
 		}
-	}
-
-	private boolean pause(Duration delay) {
-		long until = System.nanoTime() + delay.toNanos();
-		try {
-			while (System.nanoTime() < until) {
-				if (this.stopping) {
-					return false;
-				}
-				Thread.sleep(Math.max(1, Math.min(100, (until - System.nanoTime()) / 1_000_000)));
-			}
-			return true;
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return false;
-		}
-	}
-
-	private String describe(JetStreamMetadata metadata) {
-		return "message " + metadata.stream() + "#" + metadata.streamSequence() + " ('" + metadata.subject() + "')";
 	}
 
 	// --- stop ------------------------------------------------------------------------------------------------------

@@ -2,23 +2,20 @@ package io.github.natsspring.jetstream.listener;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
-import io.nats.client.JetStreamStatusException;
 import io.nats.client.JetStreamSubscription;
 import io.nats.client.Message;
-import io.nats.client.PullRequestOptions;
 import io.nats.client.PullSubscribeOptions;
 import io.nats.client.api.AckPolicy;
 import io.nats.client.api.ConsumerConfiguration;
@@ -36,54 +33,35 @@ import io.github.natsspring.listener.ServiceError;
  * Runs a {@code @JetStreamListener} on a durable pull consumer with explicit acks.
  * <p>
  * Start: the consumer is ensured through the reconciler (created or updated as declared), its settings read back
- * (ack wait, backoff, the server's max-deliver), the dead-letter stream and the de-duplication bucket ensured. Then
- * the container's consumer thread pulls on one long-lived pull subscription: it keeps up to {@code batchSize}
- * messages requested (topping up when a quarter was taken), takes them in order and hands each to the method — on
- * its own thread with concurrency 1 (stream order), on workers otherwise, waiting while all are busy. Waiting takes
- * no more messages and asks for none, so the client never holds more than one batch; and nothing it holds is ever
- * dropped (jnats' simplified {@code consume()} re-subscribes when a slow handler keeps it from pulling for a while,
- * discarding what it had buffered, which reorders and inflates delivery counts). Pulls carry no heartbeat: a pull
- * lost with a server restart simply expires on the client side ({@code expires} plus a grace period) and is issued
- * again.
+ * (ack wait, backoff, the server's max-deliver), the dead-letter stream and the de-duplication bucket ensured; then
+ * the {@link PullLoop} consumes. Per message ({@link #handle}): acked after the method returned (auto mode); a
+ * failure is nak'ed with the delay for its delivery count, or given to the {@link PullDeadLetterer} when retrying
+ * cannot help or it was the last allowed delivery. {@link UnsettledDeliveries} keeps what is being worked on in
+ * progress at the server; the {@link ConsumerSupervisor} watches the consumer.
  * <p>
- * Per message: acked after the method returned (auto mode); a failure is nak'ed with the delay for its delivery
- * count, or dead-lettered when retrying cannot help or it was the last allowed delivery. The dead letter is stored
- * before the original is terminated; when it cannot be stored the original is nak'ed and comes again. Handlers that
- * take longer than a third of the ack wait get in-progress signals.
- * <p>
- * A supervisor reads the consumer info periodically (health, gauges), recreates a deleted consumer when the
- * reconcile mode allows it, notices a stalled consumer, and retries a setup that failed for a transient reason.
- * <p>
- * Stop: the consumer thread stops pulling, unsubscribes (confirmed with the server) and naks what it still holds, so
- * that another instance gets those messages at once; in-flight handlers finish within the timeout and are acked or
+ * Stop: the pull loop stops pulling, unsubscribes (confirmed with the server) and naks what it still holds, so that
+ * another instance gets those messages at once; in-flight handlers finish within the timeout and are acked or
  * nak'ed; what is still running after the timeout is nak'ed.
  */
 final class PullConsumerContainer extends JetStreamContainer {
 
-	private static final int CONSUMER_NOT_FOUND = 10014;
+	/** Handlers this fast or faster get through a full batch within the ack wait, or the startup says so. */
+	private static final Duration FAST_HANDLER = Duration.ofMillis(10);
 
-	private static final int STREAM_NOT_FOUND = 10059;
+	final UnsettledDeliveries deliveries = new UnsettledDeliveries();
 
-	private final Set<Delivery> inFlight = ConcurrentHashMap.newKeySet();
+	private final ConsumerSupervisor supervisor = new ConsumerSupervisor(this);
 
-	private volatile JetStreamSubscription subscription;
+	private final PullDeadLetterer deadLetterer = new PullDeadLetterer(this);
 
-	private volatile Thread consumerThread;
+	/** Messages given back (nak'ed) without being handled, while stopping. */
+	private final AtomicLong givenBack = new AtomicLong();
 
-	/** Set when the pull accounting must start over (consumer recreated, stalled). */
-	private volatile boolean resetPulls;
+	private volatile PullLoop pullLoop;
 
 	private volatile boolean setUp;
 
-	private volatile ConsumerInfo info;
-
-	private volatile long infoNanos;
-
 	private volatile boolean consuming;
-
-	private volatile boolean consumerMissing;
-
-	private volatile boolean stalled;
 
 	private volatile Duration ackWait = Duration.ofSeconds(30);
 
@@ -93,9 +71,9 @@ final class PullConsumerContainer extends JetStreamContainer {
 
 	private volatile ScheduledFuture<?> inProgressTask;
 
-	private volatile long stoppedNaks;
+	private volatile PullSettings pullSettings;
 
-	private volatile long waitingSinceNanos;
+	private volatile long lastWaitWarning;
 
 	PullConsumerContainer(JetStreamListenerEndpoint endpoint, ListenerContext context) {
 		super(endpoint, context);
@@ -104,7 +82,7 @@ final class PullConsumerContainer extends JetStreamContainer {
 	}
 
 	private double gauge(boolean ackPending) {
-		ConsumerInfo current = this.info;
+		ConsumerInfo current = this.supervisor.info();
 		if (current == null || !this.running) {
 			return Double.NaN;
 		}
@@ -114,41 +92,26 @@ final class PullConsumerContainer extends JetStreamContainer {
 	// --- lifecycle -------------------------------------------------------------------------------------------------
 
 	@Override
-	public synchronized void start(Connection connection) {
-		if (this.running) {
-			return;
-		}
-		this.connection = connection;
-		this.stopping = false;
-		this.problem = null;
+	void prepareStart() {
 		this.workers = this.context.createWorkers("nats-jetstream-" + this.endpoint.id(), this.endpoint.concurrency());
 		this.scheduler = newScheduler(2);
-		this.running = true;
-		this.support.register(this);
-		try {
-			setup();
-		}
-		catch (RuntimeException ex) {
-			if (!isTransient(ex)) {
-				release();
-				this.running = false;
-				throw (ex instanceof JetStreamListenerException) ? ex
-						: new JetStreamListenerException(what() + " (" + this.endpoint.method().getDescription()
-								+ ") could not start on consumer " + this.endpoint.stream() + "/"
-								+ this.endpoint.consumer() + ": " + ex.getMessage(), ex);
-			}
-			this.problem = "not started yet: " + ex.getMessage();
-			this.logger.warn(what() + " could not start on consumer " + this.endpoint.stream() + "/"
-					+ this.endpoint.consumer() + " yet (" + ex.getMessage() + "); retrying in the background");
-		}
-		long interval = this.support.getDefaults().consumerInfoInterval().toMillis();
-		this.scheduler.scheduleWithFixedDelay(this::supervise, interval, interval, TimeUnit.MILLISECONDS);
+	}
+
+	@Override
+	String source() {
+		return "consumer " + consumerName();
+	}
+
+	@Override
+	void supervise() {
+		this.supervisor.supervise();
 	}
 
 	/**
 	 * Ensures the consumer and everything the listener needs, then starts pulling.
 	 */
-	private void setup() {
+	@Override
+	void setup() {
 		Connection current = this.connection;
 		try {
 			JetStreamManagement jsm = management(current);
@@ -157,7 +120,9 @@ final class PullConsumerContainer extends JetStreamContainer {
 			applyConsumerSettings(consumerInfo);
 			this.deadLetter = prepareDeadLetters(jsm);
 			if (this.endpoint.dedupe() != DedupeMode.NONE) {
-				this.dedupeStore = this.support.dedupeStore(current);
+				DedupeStore store = this.support.dedupeStore(this.context.getConnectionManager());
+				verify(store);
+				this.dedupeStore = store;
 			}
 			if (this.endpoint.sendTo() != null) {
 				this.sendToJetStream = !jsm.getStreamNames(this.endpoint.sendTo()).isEmpty();
@@ -173,6 +138,30 @@ final class PullConsumerContainer extends JetStreamContainer {
 				throw new ListenerTransientException(ex);
 			}
 			throw new JetStreamListenerException(what() + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * A listener that asked for de-duplication does not run without it: the bucket must exist (or be created) and
+	 * answer.
+	 */
+	private void verify(DedupeStore store) throws IOException, JetStreamApiException {
+		try {
+			store.verify();
+		}
+		catch (JetStreamApiException ex) {
+			if (isTransient(ex)) {
+				throw ex;
+			}
+			throw new JetStreamListenerException(what() + " (" + this.endpoint.method().getDescription()
+					+ "): dedupe = \"" + this.endpoint.dedupe().name().toLowerCase().replace('_', '-')
+					+ "\" but the de-duplication bucket '" + this.support.getDefaults().dedupeBucket()
+					+ "' cannot be used: " + ex.getMessage(), ex);
+		}
+		catch (IllegalStateException ex) {
+			throw new JetStreamListenerException(what() + " (" + this.endpoint.method().getDescription()
+					+ "): dedupe = \"" + this.endpoint.dedupe().name().toLowerCase().replace('_', '-') + "\" but "
+					+ ex.getMessage(), ex);
 		}
 	}
 
@@ -197,13 +186,12 @@ final class PullConsumerContainer extends JetStreamContainer {
 	private ConsumerInfo readConsumer(JetStreamManagement jsm) throws IOException, JetStreamApiException {
 		try {
 			ConsumerInfo consumerInfo = jsm.getConsumerInfo(this.endpoint.stream(), this.endpoint.consumer());
-			this.info = consumerInfo;
-			this.infoNanos = System.nanoTime();
-			this.consumerMissing = false;
+			this.supervisor.accept(consumerInfo);
 			return consumerInfo;
 		}
 		catch (JetStreamApiException ex) {
-			if (ex.getApiErrorCode() == CONSUMER_NOT_FOUND || ex.getApiErrorCode() == STREAM_NOT_FOUND) {
+			if (ex.getApiErrorCode() == ConsumerSupervisor.CONSUMER_NOT_FOUND
+					|| ex.getApiErrorCode() == ConsumerSupervisor.STREAM_NOT_FOUND) {
 				throw new JetStreamListenerException(what() + " (" + this.endpoint.method().getDescription()
 						+ "): consumer " + this.endpoint.stream() + "/" + this.endpoint.consumer()
 						+ " does not exist on the server (" + ex.getErrorDescription() + ")", ex);
@@ -236,6 +224,7 @@ final class PullConsumerContainer extends JetStreamContainer {
 		if (this.endpoint.nakDelay().isEmpty() && backoff != null && !backoff.isEmpty()) {
 			this.nakDelays = List.copyOf(backoff);
 		}
+		applyPullLimits(configuration);
 		this.attempts = resolveAttempts();
 		this.serverMaxDeliver = configuration.getMaxDeliver();
 		if (this.serverMaxDeliver > 0 && this.attempts > this.serverMaxDeliver) {
@@ -252,6 +241,25 @@ final class PullConsumerContainer extends JetStreamContainer {
 					+ "nats.jetstream.listener.max-deliver instead.");
 		}
 		this.problem = null;
+	}
+
+	/**
+	 * Fits the pull settings into the consumer's limits (max-batch, max-expires, max-bytes), warning about each
+	 * setting lowered; again whenever the consumer's limits change.
+	 * @param configuration the consumer's configuration as the server has it
+	 */
+	void applyPullLimits(ConsumerConfiguration configuration) {
+		List<String> lowered = new ArrayList<>();
+		PullSettings fitted = PullSettings.fit(this.endpoint, configuration, lowered::add);
+		if (!fitted.equals(this.pullSettings)) {
+			lowered.forEach((warning) -> this.logger.warn(what() + ": " + warning + " (the server refuses pulls "
+					+ "beyond the consumer's limits)"));
+			this.pullSettings = fitted;
+		}
+	}
+
+	PullSettings pullSettings() {
+		return this.pullSettings;
 	}
 
 	private int resolveAttempts() {
@@ -273,21 +281,71 @@ final class PullConsumerContainer extends JetStreamContainer {
 	}
 
 	private synchronized void startConsuming() throws IOException, JetStreamApiException {
-		if (!this.running || this.stopping || this.consumerThread != null) {
+		if (!isActive() || this.pullLoop != null) {
 			return;
 		}
-		this.subscription = this.connection.jetStream()
+		JetStreamSubscription subscription = this.connection.jetStream()
 			.subscribe(null, PullSubscribeOptions.fastBind(this.endpoint.stream(), this.endpoint.consumer()));
-		Thread thread = new Thread(this::consumeLoop, "nats-js-" + this.endpoint.id());
-		thread.setDaemon(true);
-		this.consumerThread = thread;
+		PullLoop loop = new PullLoop(this, subscription);
+		this.pullLoop = loop;
 		this.consuming = true;
 		scheduleInProgress();
-		thread.start();
-		this.logger.info(what() + " consumes " + this.endpoint.stream() + "/" + this.endpoint.consumer()
-				+ " (concurrency " + this.endpoint.concurrency() + ", ack " + this.endpoint.ackMode().name().toLowerCase()
+		loop.start();
+		this.logger.info(what() + " consumes " + consumerName() + " (concurrency " + this.endpoint.concurrency()
+				+ ", batch " + this.pullSettings.batchSize() + ", ack " + this.endpoint.ackMode().name().toLowerCase()
 				+ ", ack wait " + this.ackWait + ", max deliver " + this.attempts + ", dead letters "
 				+ ((this.deadLetter != null) ? "to '" + this.deadLetter.getSubject() + "'" : "off") + ")");
+		warnIfBatchOutlastsAckWait();
+	}
+
+	/**
+	 * Says at startup when a full batch can be handled within the ack wait only by very fast handlers. Messages
+	 * waiting in the client are kept in progress, so nothing is redelivered, but they are held back from other
+	 * instances, and a message held for longer than max-in-progress is given up.
+	 */
+	private void warnIfBatchOutlastsAckWait() {
+		int batch = this.pullSettings.batchSize();
+		int concurrency = this.endpoint.concurrency();
+		long rounds = (batch + concurrency - 1) / concurrency;
+		Duration perMessage = this.ackWait.dividedBy(Math.max(1, rounds));
+		if (rounds > 1 && perMessage.compareTo(FAST_HANDLER) < 0) {
+			this.logger.warn(what() + ": a batch of " + batch + " at concurrency " + concurrency + " is handled within "
+					+ "the ack wait (" + this.ackWait + ") only if each message takes less than " + perMessage.toMillis()
+					+ "ms. Messages waiting in the client are kept in progress (up to max-in-progress, "
+					+ maxInProgress() + ") but are held back from other instances: lower batchSize, raise "
+					+ "concurrency or the ack wait.");
+		}
+	}
+
+	Duration maxInProgress() {
+		return this.support.getDefaults().maxInProgress();
+	}
+
+	String consumerName() {
+		return this.endpoint.stream() + "/" + this.endpoint.consumer();
+	}
+
+	/**
+	 * Starts the consumer thread again if it ended unexpectedly.
+	 */
+	void ensureConsumerThread() {
+		PullLoop loop = this.pullLoop;
+		if (loop != null && loop.isAlive()) {
+			return;
+		}
+		this.logger.error(what() + ": its consumer threads ended unexpectedly; starting them again");
+		synchronized (this) {
+			if (loop != null) {
+				loop.retire();
+			}
+			this.pullLoop = null;
+			try {
+				startConsuming();
+			}
+			catch (IOException | JetStreamApiException ex) {
+				throw new ListenerTransientException(ex);
+			}
+		}
 	}
 
 	private void scheduleInProgress() {
@@ -296,361 +354,168 @@ final class PullConsumerContainer extends JetStreamContainer {
 			previous.cancel(false);
 		}
 		long period = Math.max(20, Math.min(1000, this.ackWait.toMillis() / 6));
-		this.inProgressTask = this.scheduler.scheduleAtFixedRate(this::signalInProgress, period, period,
+		this.inProgressTask = this.scheduler.scheduleAtFixedRate(
+				() -> this.deliveries.signalInProgress(this.ackWait, maxInProgress(), this::abandoned), period, period,
 				TimeUnit.MILLISECONDS);
 	}
 
 	/**
 	 * Starts the pull accounting over: after the consumer was recreated or the pull stalled.
 	 */
-	private void restartConsuming(String why) {
-		if (!this.running || this.stopping) {
+	void restartConsuming(String why) {
+		PullLoop loop = this.pullLoop;
+		if (!isActive() || loop == null) {
 			return;
 		}
 		this.logger.info(what() + " pulls again on " + this.endpoint.stream() + "/" + this.endpoint.consumer() + " ("
 				+ why + ")");
-		this.resetPulls = true;
+		loop.resetPulls();
 	}
 
-	/**
-	 * The consumer thread: keeps pulls outstanding, takes messages in order and hands them to the method.
-	 */
-	private void consumeLoop() {
-		JetStreamSubscription sub = this.subscription;
-		int batch = this.endpoint.batchSize();
-		int topUp = Math.max(1, batch / 4);
-		long expiresNanos = this.endpoint.expires().toNanos();
-		long graceNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(500), expiresNanos / 10);
-		long pollNanos = TimeUnit.MILLISECONDS.toNanos(200);
-		int outstanding = 0;
-		long pullDeadline = 0;
-		int failures = 0;
-		while (this.running && !this.stopping) {
-			try {
-				long now = System.nanoTime();
-				if (this.resetPulls || (outstanding > 0 && now - pullDeadline > 0)) {
-					// every pull expired, was lost with the server or belongs to a consumer that is gone; what
-					// already arrived still waits in the subscription
-					this.resetPulls = false;
-					outstanding = (int) Math.min(outstanding, sub.getPendingMessageCount());
-				}
-				if (batch - outstanding >= topUp) {
-					int count = batch - outstanding;
-					PullRequestOptions.Builder pull = PullRequestOptions.builder(count)
-						.expiresIn(this.endpoint.expires());
-					if (this.endpoint.maxBytes() > 0) {
-						pull.maxBytes(this.endpoint.maxBytes());
-					}
-					sub.pull(pull.build());
-					outstanding += count;
-					pullDeadline = now + expiresNanos + graceNanos;
-				}
-				long wait = Math.max(TimeUnit.MILLISECONDS.toNanos(1), Math.min(pollNanos, pullDeadline - now));
-				long before = System.nanoTime();
-				Message message = sub.nextMessage(Duration.ofNanos(wait));
-				if (message == null) {
-					if (System.nanoTime() - before < wait - TimeUnit.MILLISECONDS.toNanos(2)) {
-						// a pull ended early (expired at the server, or refused): ask again
-						outstanding = (int) Math.min(outstanding, sub.getPendingMessageCount());
-					}
-					continue;
-				}
-				failures = 0;
-				outstanding = Math.max(0, outstanding - 1);
-				activity();
-				boolean taken;
-				try {
-					taken = this.workers.execute(() -> handle(message));
-				}
-				catch (InterruptedException ex) {
-					nakQuietly(message);
-					throw ex;
-				}
-				if (!taken) {
-					nakQuietly(message);
-				}
-			}
-			catch (JetStreamStatusException ex) {
-				// for example 409 Consumer Deleted: the supervisor reports and recreates it
-				outstanding = (int) Math.min(outstanding, sub.getPendingMessageCount());
-				this.logger.debug(what() + ": pull ended with " + ex.getMessage());
-				pause(++failures);
-			}
-			catch (IllegalStateException ex) {
-				// the connection closed or is reconnecting with a full buffer
-				outstanding = 0;
-				if (!this.running || this.stopping) {
-					break;
-				}
-				this.logger.debug(what() + ": cannot pull now: " + ex.getMessage());
-				pause(++failures);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				break;
-			}
-			catch (RuntimeException ex) {
-				this.logger.warn(what() + ": pulling failed: " + ex, ex);
-				pause(++failures);
-			}
-		}
-		drainAndNak(sub);
+	boolean isActive() {
+		return this.running && !this.stopping;
 	}
 
-	private void pause(int failures) {
-		long millis = Math.min(2000, 100L << Math.min(failures, 5));
-		long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-		while (this.running && !this.stopping && System.nanoTime() < until) {
-			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-		}
+	boolean isSetUp() {
+		return this.setUp;
 	}
 
-	/**
-	 * Stops the server from sending more (the unsubscribe is confirmed by a flush), then naks every message the
-	 * subscription still holds, so that another instance gets them without waiting for the ack wait.
-	 */
-	private void drainAndNak(JetStreamSubscription sub) {
-		if (sub == null) {
-			return;
-		}
-		try {
-			if (isConnected()) {
-				sub.drain(Duration.ofSeconds(2));
-			}
-			for (int empty = 0; empty < 2;) {
-				Message message = sub.nextMessage(Duration.ofMillis(20));
-				if (message == null) {
-					empty = (sub.getPendingMessageCount() == 0) ? empty + 1 : 0;
-					continue;
-				}
-				nakQuietly(message);
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-		catch (RuntimeException ex) {
-			// unsubscribed meanwhile, or the connection is gone: the ack wait brings the rest back
-		}
-		finally {
-			try {
-				if (sub.isActive()) {
-					sub.unsubscribe();
-				}
-			}
-			catch (RuntimeException ex) {
-				// already gone
-			}
-		}
-	}
-
-	// --- supervision -----------------------------------------------------------------------------------------------
-
-	private void supervise() {
-		if (!this.running || this.stopping) {
-			return;
-		}
-		try {
-			if (!this.setUp) {
-				setup();
-				this.logger.info(what() + " started after all");
-				return;
-			}
-			Thread thread = this.consumerThread;
-			if (thread == null || !thread.isAlive()) {
-				this.logger.error(what() + ": its consumer thread ended unexpectedly; starting it again");
-				synchronized (this) {
-					this.consumerThread = null;
-					try {
-						startConsuming();
-					}
-					catch (IOException | JetStreamApiException ex) {
-						throw new ListenerTransientException(ex);
-					}
-				}
-			}
-			refreshConsumerInfo();
-		}
-		catch (ListenerTransientException ex) {
-			this.problem = "waiting for JetStream: " + ex.getMessage();
-		}
-		catch (RuntimeException ex) {
-			if (!java.util.Objects.equals(ex.getMessage(), this.problem)) {
-				this.logger.warn(what() + ": " + ex.getMessage());
-			}
-			this.problem = ex.getMessage();
-		}
-	}
-
-	private void refreshConsumerInfo() {
-		if (!isConnected()) {
-			return;
-		}
-		ConsumerInfo current;
-		try {
-			current = management(this.connection).getConsumerInfo(this.endpoint.stream(), this.endpoint.consumer());
-		}
-		catch (JetStreamApiException ex) {
-			if (ex.getApiErrorCode() == CONSUMER_NOT_FOUND || ex.getApiErrorCode() == STREAM_NOT_FOUND) {
-				onConsumerMissing(ex);
-			}
-			else {
-				this.problem = "consumer info: " + ex.getMessage();
-			}
-			return;
-		}
-		catch (IOException ex) {
-			// not answered (reconnecting, JetStream busy): keep the last one
-			return;
-		}
-		this.info = current;
-		this.infoNanos = System.nanoTime();
-		if (!this.consumerMissing) {
-			this.problem = null;
-		}
-		if (this.consumerMissing) {
-			this.consumerMissing = false;
-			this.problem = null;
-			this.logger.info(what() + ": consumer " + this.endpoint.stream() + "/" + this.endpoint.consumer()
-					+ " exists again");
-			restartConsuming("the consumer exists again");
-			return;
-		}
-		checkStalled(current);
-	}
-
-	private void onConsumerMissing(JetStreamApiException ex) {
-		String consumer = this.endpoint.stream() + "/" + this.endpoint.consumer();
-		if (!this.consumerMissing) {
-			this.consumerMissing = true;
-			this.logger.error(what() + ": consumer " + consumer + " no longer exists on the server ("
-					+ ex.getErrorDescription() + ")");
-		}
-		this.problem = "consumer " + consumer + " is missing on the server";
-		if (this.support.getReconciler() == null || !this.support.mayCreate()) {
-			return;
-		}
-		ResourceReport report;
-		try {
-			report = this.support.getReconciler().ensureConsumer(this.endpoint.stream(), this.endpoint.declaration());
-		}
-		catch (RuntimeException failure) {
-			this.problem = "consumer " + consumer + " is missing and could not be recreated: " + failure.getMessage();
-			return;
-		}
-		if (report.status() == ResourceStatus.CREATED) {
-			this.logger.warn(what() + ": recreated consumer " + consumer + " as declared; it delivers again from its "
-					+ "deliver policy (" + ((this.endpoint.declaration().deliverPolicy() != null)
-							? this.endpoint.declaration().deliverPolicy() : "all")
-					+ ")");
-		}
-		if (!report.status().isProblem() && report.status() != ResourceStatus.MISSING) {
-			this.consumerMissing = false;
-			this.problem = null;
-			restartConsuming("consumer recreated");
-		}
-	}
-
-	/**
-	 * Stalled: the consumer has messages to deliver and room for more unacknowledged ones, and yet nothing happened
-	 * for the stall timeout. Health goes DOWN; when no handler is stuck the pull is restarted (once per timeout).
-	 */
-	private void checkStalled(ConsumerInfo current) {
-		long maxAckPending = current.getConsumerConfiguration().getMaxAckPending();
-		boolean waiting = current.getNumPending() > 0
-				&& (maxAckPending <= 0 || current.getNumAckPending() < maxAckPending);
-		long now = System.nanoTime();
-		long since = this.waitingSinceNanos;
-		if (!waiting || since == 0 || lastActivityNanos() > since) {
-			this.waitingSinceNanos = waiting ? now : 0;
-			this.stalled = false;
-			return;
-		}
-		Duration timeout = this.support.getDefaults().stallTimeout();
-		if (now - since < timeout.toNanos()) {
-			return;
-		}
-		if (!this.stalled) {
-			this.logger.warn(what() + " is stalled: " + current.getNumPending() + " message(s) wait on "
-					+ this.endpoint.stream() + "/" + this.endpoint.consumer() + " and nothing happened for " + timeout
-					+ (this.inFlight.isEmpty() ? "" : " (" + this.inFlight.size() + " handler(s) still running)"));
-		}
-		this.stalled = true;
-		if (this.inFlight.isEmpty()) {
-			this.waitingSinceNanos = now;
-			restartConsuming("stalled");
-		}
-	}
-
-	private void signalInProgress() {
-		if (this.inFlight.isEmpty()) {
-			return;
-		}
-		long threshold = this.ackWait.toNanos() / 3;
-		long now = System.nanoTime();
-		for (Delivery delivery : this.inFlight) {
-			if (now - delivery.lastSignalNanos() >= threshold) {
-				try {
-					delivery.inProgress();
-				}
-				catch (RuntimeException ex) {
-					// disconnected: the ack wait decides
-				}
-			}
-		}
+	long serverMaxDeliver() {
+		return this.serverMaxDeliver;
 	}
 
 	// --- messages --------------------------------------------------------------------------------------------------
 
-	private void nakQuietly(Message message) {
-		try {
-			message.nak();
-			this.stoppedNaks++;
-		}
-		catch (RuntimeException ex) {
-			// the ack wait brings it back
-		}
+	/**
+	 * Takes a message the pull loop received: from now on it is held, and kept in progress, until settled.
+	 * @param message the message
+	 * @return its delivery
+	 */
+	Delivery received(Message message) {
+		Delivery delivery = new Delivery(message, this::rememberHandled, this::nakDelay);
+		this.deliveries.add(delivery);
+		return delivery;
 	}
 
-	private void handle(Message message) {
+	/**
+	 * Gives a held message back to the server at once (nak without delay): the listener stops before handling it.
+	 * @param delivery the delivery
+	 */
+	void giveBack(Delivery delivery) {
+		if (delivery.nakQuietly(Duration.ZERO)) {
+			this.givenBack.incrementAndGet();
+		}
+		this.deliveries.remove(delivery);
+	}
+
+	/**
+	 * Handles one held message on a worker (or the dispatcher with concurrency 1).
+	 * @param delivery the delivery
+	 */
+	void handle(Delivery delivery) {
 		if (this.stopping) {
 			// waited for a worker while the listener began to stop: not started, so not handled here
-			nakQuietly(message);
+			giveBack(delivery);
 			return;
 		}
+		if (delivery.isAbandoned()) {
+			// waited for a worker longer than max-in-progress (logged then): the server delivers it again
+			this.deliveries.remove(delivery);
+			record(TIMED_OUT, delivery.receivedNanos());
+			return;
+		}
+		delivery.handlingStarted();
 		long start = System.nanoTime();
-		JetStreamMetadata metadata = JetStreamMetadata.of(message);
-		Delivery delivery = new Delivery(message, this::rememberHandled, nakDelay(metadata.deliveredCount()));
-		this.inFlight.add(delivery);
+		warnIfWaitedLong(delivery, start);
+		JetStreamMetadata metadata = delivery.metadata();
 		try {
 			process(delivery, metadata, start);
 		}
 		catch (Throwable ex) {
 			this.logger.error(what() + " failed unexpectedly on " + describe(metadata), ex);
 			delivery.nakQuietly(nakDelay(metadata.deliveredCount()));
-			record(RETRIED, start);
+			recordSettled(RETRIED, delivery, start);
 		}
 		finally {
-			this.inFlight.remove(delivery);
+			this.deliveries.remove(delivery);
 			activity();
 		}
+	}
+
+	/**
+	 * A message waited in the client for a worker for longer than the ack wait: it was kept in progress, but the
+	 * batch is large for handlers this slow (said at most every ten minutes).
+	 */
+	private void warnIfWaitedLong(Delivery delivery, long now) {
+		long waited = now - delivery.receivedNanos();
+		if (waited <= this.ackWait.toNanos()) {
+			return;
+		}
+		long last = this.lastWaitWarning;
+		if (last != 0 && now - last < TimeUnit.MINUTES.toNanos(10)) {
+			return;
+		}
+		this.lastWaitWarning = now;
+		this.logger.warn(what() + ": a message waited " + Duration.ofNanos(waited).toMillis() + "ms in the client for "
+				+ "a free worker, longer than the ack wait (" + this.ackWait + "). It was kept in progress, but a batch "
+				+ "of " + this.pullSettings.batchSize() + " at concurrency " + this.endpoint.concurrency()
+				+ " is large for handlers this slow: messages wait here instead of going to other instances, and one "
+				+ "held longer than max-in-progress (" + maxInProgress() + ") is given up. Lower batchSize or raise "
+				+ "concurrency.");
+	}
+
+	/**
+	 * Max-in-progress passed for a held delivery: no more in-progress signals, the server redelivers it.
+	 */
+	private void abandoned(Delivery delivery) {
+		this.logger.warn(what() + ": " + describe(delivery.metadata()) + " has been in progress for longer than "
+				+ "max-in-progress (" + maxInProgress() + ")"
+				+ (delivery.isHandling() ? " and its handler has not returned" : " waiting for a worker")
+				+ "; the listener no longer signals progress and the server delivers it again after the ack wait ("
+				+ this.ackWait + ")");
+	}
+
+	/**
+	 * How much longer an asynchronous result is awaited: what is left of max-in-progress.
+	 */
+	private Duration remainingInProgress(Delivery delivery) {
+		long left = maxInProgress().toNanos() - (System.nanoTime() - delivery.receivedNanos());
+		return Duration.ofNanos(Math.max(TimeUnit.MILLISECONDS.toNanos(1), left));
+	}
+
+	/**
+	 * Records what the delivery's settlement says: {@code ifAcked} when the listener's ack went through, else what
+	 * happened instead (stop nak'ed it first, for example).
+	 */
+	private void recordSettled(String ifAcked, Delivery delivery, long start) {
+		Delivery.Settlement settlement = delivery.settlement();
+		record((settlement == Delivery.Settlement.ACKED) ? ifAcked
+				: (settlement != null) ? outcome(settlement) : UNACKNOWLEDGED, start);
 	}
 
 	private void process(Delivery delivery, JetStreamMetadata metadata, long start) {
 		Message message = delivery.message();
 		if (this.dedupeStore != null && alreadyHandled(message, metadata)) {
 			delivery.ack();
-			record(DUPLICATE, start);
+			recordSettled(DUPLICATE, delivery, start);
 			return;
 		}
 		if (metadata.deliveredCount() > this.attempts) {
 			// delivered again without a result: the process died or the ack got lost on every earlier attempt
-			deadLetter(delivery, metadata, null, "max-deliver-exceeded", start);
+			this.deadLetterer.deadLetter(delivery, metadata, null, "max-deliver-exceeded", start);
 			return;
 		}
 		boolean manual = this.endpoint.ackMode() == AckMode.MANUAL;
 		try {
-			invoke(message, metadata, manual ? delivery : null);
+			invoke(message, metadata, manual ? delivery : null, remainingInProgress(delivery));
+		}
+		catch (ResultTimeoutException ex) {
+			delivery.abandon();
+			this.logger.warn(what() + ": the CompletionStage returned for " + describe(metadata) + " did not complete "
+					+ "within max-in-progress (" + maxInProgress() + "); the listener stops waiting for it and "
+					+ "the server delivers the message again after the ack wait (" + this.ackWait + ")");
+			record(TIMED_OUT, start);
+			return;
 		}
 		catch (Exception ex) {
 			onFailure(delivery, metadata, ex, start);
@@ -658,7 +523,7 @@ final class PullConsumerContainer extends JetStreamContainer {
 		}
 		if (!manual) {
 			delivery.ack();
-			record(ACKED, start);
+			recordSettled(ACKED, delivery, start);
 			return;
 		}
 		Delivery.Settlement settlement = delivery.settlement();
@@ -707,8 +572,7 @@ final class PullConsumerContainer extends JetStreamContainer {
 	}
 
 	private String dedupeKey(Message message, JetStreamMetadata metadata) {
-		return DedupeStore.key(this.endpoint.dedupe(), message, metadata.stream(), this.endpoint.consumer(),
-				metadata.streamSequence());
+		return DedupeStore.key(this.endpoint.dedupe(), message, metadata, this.endpoint.consumer());
 	}
 
 	private void onFailure(Delivery delivery, JetStreamMetadata metadata, Exception failure, long start) {
@@ -721,10 +585,10 @@ final class PullConsumerContainer extends JetStreamContainer {
 			return;
 		}
 		if (isPermanent(cause)) {
-			deadLetter(delivery, metadata, cause, "non-retryable", start);
+			this.deadLetterer.deadLetter(delivery, metadata, cause, "non-retryable", start);
 		}
 		else if (metadata.deliveredCount() >= this.attempts) {
-			deadLetter(delivery, metadata, cause, "max-deliver", start);
+			this.deadLetterer.deadLetter(delivery, metadata, cause, "max-deliver", start);
 		}
 		else {
 			Duration delay = nakDelay(metadata.deliveredCount());
@@ -735,91 +599,6 @@ final class PullConsumerContainer extends JetStreamContainer {
 		}
 	}
 
-	/**
-	 * Stores the dead letter, then terminates the original. If the dead letter cannot be stored the original is
-	 * nak'ed and comes again (the consumer is declared without a server-side delivery limit); only when the server's
-	 * own max-deliver is reached does the listener hold the message and retry while it runs.
-	 */
-	private void deadLetter(Delivery delivery, JetStreamMetadata metadata, Throwable cause, String reason,
-			long start) {
-		String why = switch (reason) {
-			case "non-retryable" -> "it cannot succeed on retry";
-			case "max-deliver" -> "delivery " + metadata.deliveredCount() + " of " + this.attempts + " failed";
-			default -> "it was delivered " + metadata.deliveredCount() + " times (max deliver " + this.attempts
-					+ ") without completing";
-		};
-		DeadLetter target = this.deadLetter;
-		if (target == null) {
-			delivery.term();
-			this.logger.error(what() + " gave up on " + describe(metadata) + ": " + why
-					+ "; dead letters are off, the message is terminated"
-					+ ((cause != null) ? ": " + describe(cause) : ""), cause);
-			record(TERMINATED, start);
-			return;
-		}
-		DeadLetter.Source source = new DeadLetter.Source(metadata.stream(), this.endpoint.consumer(),
-				metadata.streamSequence(), metadata.deliveredCount());
-		while (true) {
-			try {
-				target.publish(this.connection, delivery.message(), source, this.endpoint.id(), cause, reason);
-				delivery.term();
-				this.logger.error(what() + " dead-lettered " + describe(metadata) + " to '" + target.getSubject()
-						+ "' because " + why + ((cause != null) ? ": " + describe(cause) : ""),
-						(cause != null && !isPermanent(cause)) ? cause : null);
-				record(DEAD_LETTERED, start);
-				return;
-			}
-			catch (IOException | JetStreamApiException | RuntimeException ex) {
-				Duration delay = nakDelay(metadata.deliveredCount());
-				boolean lastServerDelivery = this.serverMaxDeliver > 0
-						&& metadata.deliveredCount() >= this.serverMaxDeliver;
-				if (!lastServerDelivery) {
-					this.logger.error(what() + " could not store the dead letter of " + describe(metadata) + " in '"
-							+ target.getSubject() + "' (" + ex.getMessage() + "); the message stays on the consumer "
-							+ "and comes again in " + delay);
-					delivery.nak(delay);
-					record(RETRIED, start);
-					return;
-				}
-				if (this.stopping || !this.running) {
-					this.logger.error(what() + " could not store the dead letter of " + describe(metadata) + " ("
-							+ ex.getMessage() + ") and the server will not deliver it again (max-deliver "
-							+ this.serverMaxDeliver + " on the consumer); it stays in stream " + metadata.stream()
-							+ " at sequence " + metadata.streamSequence());
-					record(FAILED, start);
-					return;
-				}
-				this.logger.error(what() + " could not store the dead letter of " + describe(metadata) + " ("
-						+ ex.getMessage() + "); this was the last delivery the server allows, retrying in " + delay);
-				if (!sleep(delay)) {
-					record(FAILED, start);
-					return;
-				}
-			}
-		}
-	}
-
-	private boolean sleep(Duration delay) {
-		long until = System.nanoTime() + delay.toNanos();
-		try {
-			while (System.nanoTime() < until) {
-				if (this.stopping) {
-					return false;
-				}
-				Thread.sleep(Math.max(1, Math.min(100, (until - System.nanoTime()) / 1_000_000)));
-			}
-			return true;
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return false;
-		}
-	}
-
-	private String describe(JetStreamMetadata metadata) {
-		return "message " + metadata.stream() + "#" + metadata.streamSequence() + " ('" + metadata.subject() + "')";
-	}
-
 	// --- stop ------------------------------------------------------------------------------------------------------
 
 	@Override
@@ -827,7 +606,7 @@ final class PullConsumerContainer extends JetStreamContainer {
 		if (!this.running || this.stopping) {
 			return;
 		}
-		// the consumer thread notices within its poll interval, or once the handler it runs returned
+		// the pull loop notices within its poll interval; a dispatcher running a handler (concurrency 1) once it returned
 		this.stopping = true;
 	}
 
@@ -843,35 +622,28 @@ final class PullConsumerContainer extends JetStreamContainer {
 		ListenerWorkers current = this.workers;
 		if (current != null && !current.close(timeout)) {
 			int abandoned = 0;
-			for (Delivery delivery : this.inFlight) {
-				if (!delivery.isSettled()) {
-					delivery.nakQuietly(Duration.ZERO);
+			for (Delivery delivery : this.deliveries.all()) {
+				if (delivery.nakQuietly(Duration.ZERO)) {
 					abandoned++;
 				}
 			}
 			this.logger.warn(what() + " still had " + abandoned + " message(s) in flight after the shutdown timeout of "
 					+ timeout + "; they were nak'ed and go to another instance");
 		}
-		Thread thread = this.consumerThread;
-		if (thread != null) {
-			try {
-				thread.join(Math.max(100, (deadline - System.nanoTime()) / 1_000_000) + 2500);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
+		PullLoop loop = this.pullLoop;
+		if (loop != null) {
+			loop.join(Math.max(100, (deadline - System.nanoTime()) / 1_000_000) + 2500);
 		}
 		synchronized (this) {
 			release();
 			this.consuming = false;
 			this.running = false;
-			this.consumerThread = null;
-			this.subscription = null;
+			this.pullLoop = null;
 			this.setUp = false;
 			this.support.unregister(this);
 		}
 		if (this.logger.isDebugEnabled()) {
-			this.logger.debug(what() + " stopped (" + this.stoppedNaks + " message(s) nak'ed while stopping)");
+			this.logger.debug(what() + " stopped (" + this.givenBack.get() + " message(s) given back unhandled)");
 		}
 	}
 
@@ -881,8 +653,9 @@ final class PullConsumerContainer extends JetStreamContainer {
 		if (current != null) {
 			current.shutdownNow();
 		}
-		JetStreamSubscription sub = this.subscription;
-		if (sub != null && sub.isActive() && (this.consumerThread == null || !this.consumerThread.isAlive())) {
+		PullLoop loop = this.pullLoop;
+		JetStreamSubscription sub = (loop != null) ? loop.subscription() : null;
+		if (sub != null && sub.isActive() && !loop.isAlive()) {
 			try {
 				sub.unsubscribe();
 			}
@@ -901,7 +674,7 @@ final class PullConsumerContainer extends JetStreamContainer {
 
 	@Override
 	public boolean isHealthy() {
-		return this.running && !this.stopping && this.consuming && !this.consumerMissing && !this.stalled
+		return isActive() && this.consuming && !this.supervisor.isConsumerMissing() && !this.supervisor.isStalled()
 				&& this.problem == null;
 	}
 
@@ -918,12 +691,12 @@ final class PullConsumerContainer extends JetStreamContainer {
 		if (this.problem != null) {
 			details.put("problem", this.problem);
 		}
-		ConsumerInfo current = this.info;
+		ConsumerInfo current = this.supervisor.info();
 		if (current != null) {
 			details.put("pending", current.getNumPending());
 			details.put("ackPending", current.getNumAckPending());
 			details.put("redelivered", current.getRedelivered());
-			details.put("infoAge", Duration.ofNanos(System.nanoTime() - this.infoNanos).toMillis() + "ms");
+			details.put("infoAge", this.supervisor.infoAge().toMillis() + "ms");
 		}
 		details.put("lastActivity", lastActivity().toString());
 		details.put("maxDeliver", this.attempts);
@@ -931,7 +704,13 @@ final class PullConsumerContainer extends JetStreamContainer {
 		if (this.deadLetter != null) {
 			details.put("deadLetterSubject", this.deadLetter.getSubject());
 		}
-		details.put("inFlight", this.inFlight.size());
+		int handling = this.deliveries.handling();
+		details.put("inFlight", handling);
+		details.put("waiting", Math.max(0, this.deliveries.size() - handling));
+		PullSettings settings = this.pullSettings;
+		if (settings != null) {
+			details.put("batchSize", settings.batchSize());
+		}
 		details.put("acked", count(ACKED));
 		details.put("retried", count(RETRIED));
 		details.put("deadLettered", count(DEAD_LETTERED));
@@ -957,22 +736,13 @@ final class PullConsumerContainer extends JetStreamContainer {
 		if (this.stopping) {
 			return "stopping";
 		}
-		if (this.consumerMissing) {
+		if (this.supervisor.isConsumerMissing()) {
 			return "consumer-missing";
 		}
-		if (this.stalled) {
+		if (this.supervisor.isStalled()) {
 			return "stalled";
 		}
 		return this.consuming ? "consuming" : "starting";
-	}
-
-	/** A setup step failed for a reason that may go away. */
-	static final class ListenerTransientException extends RuntimeException {
-
-		ListenerTransientException(Throwable cause) {
-			super(cause.getMessage(), cause);
-		}
-
 	}
 
 }

@@ -70,13 +70,16 @@ class JetStreamListenerDeclarationTests {
 					"nats.jetstream.listener.batch-size=50", "nats.jetstream.listener.max-bytes=1MB",
 					"nats.jetstream.listener.dead-letter.subject-prefix=parked",
 					"nats.jetstream.listener.dead-letter.stream=PARKED_ALL",
-					"nats.jetstream.listener.dead-letter.max-age=7d", "nats.jetstream.listener.dedupe.ttl=1h")
+					"nats.jetstream.listener.dead-letter.max-age=7d", "nats.jetstream.listener.dedupe.ttl=1h",
+					"nats.jetstream.listener.max-in-progress=3m")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				JetStreamListenerDefaults defaults = context.getBean(JetStreamListenerSupport.class).getDefaults();
 				assertThat(defaults.maxDeliver()).isEqualTo(7);
 				assertThat(defaults.nakDelay()).containsExactly(Duration.ofSeconds(2), Duration.ofSeconds(20));
 				assertThat(defaults.batchSize()).isEqualTo(50);
+				assertThat(defaults.batchSize(200)).isEqualTo(50);
+				assertThat(defaults.maxInProgress()).isEqualTo(Duration.ofMinutes(3));
 				assertThat(defaults.maxBytes()).isEqualTo(1024 * 1024);
 				assertThat(defaults.deadLetterSubjectPrefix()).isEqualTo("parked");
 				assertThat(defaults.deadLetterStream().name()).isEqualTo("PARKED_ALL");
@@ -84,6 +87,9 @@ class JetStreamListenerDeclarationTests {
 				assertThat(defaults.deadLetterStream().maxAge()).isEqualTo(Duration.ofDays(7));
 				assertThat(defaults.dedupeTtl()).isEqualTo(Duration.ofHours(1));
 			});
+		// unset: 100, or twice the concurrency when that is more
+		assertThat(JetStreamListenerDefaults.standard().batchSize(1)).isEqualTo(100);
+		assertThat(JetStreamListenerDefaults.standard().batchSize(64)).isEqualTo(128);
 		this.runner.withPropertyValues("nats.jetstream.listener.dead-letter.subject-prefix=dlq.>").run((context) -> {
 			assertThat(context).hasFailed();
 			assertThat(FailureAnalyzers.analyze(context.getStartupFailure()).getDescription())
@@ -159,6 +165,20 @@ class JetStreamListenerDeclarationTests {
 				assertThat(context).hasFailed();
 				assertThat(FailureAnalyzers.analyze(context.getStartupFailure()).getDescription())
 					.contains("DECL/missing");
+			});
+		// de-duplication asked for, but its bucket is missing and validate mode may not create it
+		try (Connection raw = Nats.connect(nats.url())) {
+			raw.jetStreamManagement().addOrUpdateConsumer("LEGACY", ConsumerConfiguration.builder().durable("dedupe")
+				.ackPolicy(AckPolicy.Explicit).maxDeliver(-1).build());
+		}
+		this.runner
+			.withPropertyValues("nats.jetstream.reconcile.mode=validate",
+					"nats.jetstream.listener.dedupe.bucket=missing-bucket")
+			.withUserConfiguration(DedupeWithoutBucket.class)
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(FailureAnalyzers.analyze(context.getStartupFailure()).getDescription())
+					.contains("dedupe = \"sequence\"").contains("'missing-bucket' does not exist");
 			});
 	}
 
@@ -308,6 +328,15 @@ class JetStreamListenerDeclarationTests {
 	static class UncapturedDeadLetters {
 
 		@JetStreamListener(stream = "DECL", consumer = "uncaptured", deadLetterSubject = "nowhere.decl")
+		void handle(String payload) {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class DedupeWithoutBucket {
+
+		@JetStreamListener(stream = "LEGACY", consumer = "dedupe", dedupe = "sequence", deadLetter = "false")
 		void handle(String payload) {
 		}
 

@@ -92,6 +92,38 @@ class JetStreamListenerResilienceTests {
 		}
 	}
 
+	@Test
+	void deDuplicationHandlesTheNewMessagesOfAStreamRecreatedAfterAServerRestart() throws Exception {
+		try (NatsServer server = NatsServer.builder().jetStream(true).build().start()) {
+			JetStreamTesting.runner(server.url())
+				.withPropertyValues("nats.reconnect.wait=200ms", "nats.jetstream.streams[FRESH].subjects=fresh.>",
+						"nats.jetstream.streams[FRESH].storage=memory", "nats.jetstream.listener.dedupe.storage=file",
+						"nats.jetstream.listener.dedupe.bucket=fresh-dedupe")
+				.withUserConfiguration(FreshListener.class)
+				.run((context) -> {
+					assertThat(context).hasNotFailed();
+					FreshListener listener = context.getBean(FreshListener.class);
+					try (Connection raw = Nats.connect(server.url())) {
+						raw.jetStream().publish("fresh.x", "before".getBytes(StandardCharsets.UTF_8));
+						await().atMost(Duration.ofSeconds(5))
+							.until(() -> listener.bySequence.contains("before") && listener.byId.contains("before"));
+					}
+					// the memory stream comes back empty (the reconciler recreates it) and counts from 1 again; the
+					// file bucket still remembers sequence 1 of the stream that was
+					server.stop();
+					server.start();
+					try (Connection raw = Nats.connect(server.url())) {
+						await().atMost(Duration.ofSeconds(15)).ignoreExceptions().until(() -> {
+							raw.jetStream().publish("fresh.x", "after".getBytes(StandardCharsets.UTF_8));
+							return true;
+						});
+						await().atMost(Duration.ofSeconds(15))
+							.until(() -> listener.bySequence.contains("after") && listener.byId.contains("after"));
+					}
+				});
+		}
+	}
+
 	private static void publish(NatsServer server, Set<String> acknowledged, AtomicBoolean publishing) {
 		Options options = new Options.Builder().server(server.url())
 			.maxReconnects(-1)
@@ -303,6 +335,26 @@ class JetStreamListenerResilienceTests {
 		@JetStreamListener(stream = "RESTART", consumer = "restart", concurrency = "2", ackWait = "2s")
 		void onMessage(String payload) {
 			this.handled.add(payload);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class FreshListener {
+
+		final Set<String> bySequence = ConcurrentHashMap.newKeySet();
+
+		final Set<String> byId = ConcurrentHashMap.newKeySet();
+
+		@JetStreamListener(stream = "FRESH", consumer = "fresh-seq", dedupe = "sequence")
+		void onSequence(String payload) {
+			this.bySequence.add(payload);
+		}
+
+		// messages without an id fall back to the sequence
+		@JetStreamListener(stream = "FRESH", consumer = "fresh-id", dedupe = "message-id")
+		void onId(String payload) {
+			this.byId.add(payload);
 		}
 
 	}

@@ -2,6 +2,7 @@ package io.github.natsspring.jetstream.listener;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -39,6 +40,7 @@ import org.springframework.messaging.handler.annotation.Header;
 
 import io.github.natsspring.annotation.JetStreamListener;
 import io.github.natsspring.core.NatsHeaders;
+import io.github.natsspring.listener.NatsListenerEndpointRegistry;
 import io.github.natsspring.test.NatsServerExtension;
 
 import static io.github.natsspring.jetstream.listener.JetStreamTesting.consumer;
@@ -249,25 +251,66 @@ class JetStreamListenerTests {
 				DedupeListener listener = context.getBean(DedupeListener.class);
 				JetStream js = raw.jetStream();
 				KeyValue bucket = raw.keyValue("dedupe-test");
-				// by sequence: the bucket says an earlier instance handled #2 and died before acking it
+				NatsListenerEndpointRegistry registry = context.getBean(NatsListenerEndpointRegistry.class);
+				// by sequence (and the time the stream stored the message): remembered once handled
 				PublishAck first = js.publish("dedupe.seq", "one".getBytes(StandardCharsets.UTF_8));
 				await().atMost(Duration.ofSeconds(5)).until(() -> listener.bySequence.contains("one"));
-				assertThat(bucket.get("DEDUPE.by-seq." + first.getSeqno())).isNotNull();
-				bucket.put("DEDUPE.by-seq." + (first.getSeqno() + 1), "handled");
-				js.publish("dedupe.seq", "two".getBytes(StandardCharsets.UTF_8));
+				assertThat(bucket.get(sequenceKey("by-seq", first))).isNotNull();
+				// the bucket says an earlier instance handled 'two' and died before acking it
+				registry.stopContainer("by-seq");
+				PublishAck two = js.publish("dedupe.seq", "two".getBytes(StandardCharsets.UTF_8));
 				js.publish("dedupe.seq", "three".getBytes(StandardCharsets.UTF_8));
+				bucket.put(sequenceKey("by-seq", two), "handled");
+				registry.startContainer("by-seq");
 				await().atMost(Duration.ofSeconds(5)).until(() -> listener.bySequence.contains("three"));
 				await().atMost(Duration.ofSeconds(5)).until(() -> settled(raw, "DEDUPE", "by-seq"));
 				assertThat(listener.bySequence).containsExactly("one", "three");
 
-				// by message id: the same message published twice (outside the stream's duplicate window)
+				// by message id: the same message published twice with the same Message-Id header; without a
+				// Nats-Msg-Id the stream's duplicate window does not apply and the stream stores both copies
+				List<PublishAck> stored = new ArrayList<>();
 				for (String text : List.of("a", "b", "a-again")) {
 					Headers headers = new Headers().put(NatsHeaders.MESSAGE_ID, text.startsWith("a") ? "id-a" : "id-b");
-					js.publish(NatsMessage.builder().subject("dedupe.id").headers(headers)
-						.data(text.getBytes(StandardCharsets.UTF_8)).build());
+					stored.add(js.publish(NatsMessage.builder().subject("dedupe.id").headers(headers)
+						.data(text.getBytes(StandardCharsets.UTF_8)).build()));
 				}
+				assertThat(stored).noneMatch(PublishAck::isDuplicate);
 				await().atMost(Duration.ofSeconds(5)).until(() -> settled(raw, "DEDUPE", "by-id"));
 				assertThat(listener.byId).containsExactly("a", "b");
+			});
+	}
+
+	@Test
+	void deDuplicationKeepsWorkingAcrossARestartABucketLostAndNamesThatAreNoKeyTokens() throws Exception {
+		this.runner
+			.withPropertyValues("nats.jetstream.streams[RECALL].subjects=recall.>",
+					"nats.jetstream.streams[RECALL].storage=memory", "nats.jetstream.listener.dedupe.storage=memory",
+					"nats.jetstream.listener.dedupe.bucket=dedupe-recall")
+			.withUserConfiguration(RecallListener.class)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				RecallListener listener = context.getBean(RecallListener.class);
+				JetStream js = raw.jetStream();
+				KeyValue bucket = raw.keyValue("dedupe-recall");
+				js.publish("recall.plain", "one".getBytes(StandardCharsets.UTF_8));
+				js.publish("recall.odd", "one".getBytes(StandardCharsets.UTF_8));
+				await().atMost(Duration.ofSeconds(5)).until(() -> listener.plain.size() == 1 && listener.odd.size() == 1);
+				// a consumer name with characters a key cannot have is remembered too
+				await().atMost(Duration.ofSeconds(5)).until(() -> bucket.keys().size() == 2);
+
+				// stopped and started again: a new connection
+				context.stop();
+				context.start();
+				js.publish("recall.plain", "two".getBytes(StandardCharsets.UTF_8));
+				await().atMost(Duration.ofSeconds(5)).until(() -> listener.plain.size() == 2);
+				await().atMost(Duration.ofSeconds(5)).until(() -> bucket.keys().size() == 3);
+
+				// the bucket is lost (a memory bucket after a server restart): created again on use
+				raw.keyValueManagement().delete("dedupe-recall");
+				js.publish("recall.plain", "three".getBytes(StandardCharsets.UTF_8));
+				await().atMost(Duration.ofSeconds(5)).until(() -> listener.plain.size() == 3);
+				await().atMost(Duration.ofSeconds(5)).ignoreExceptions()
+					.until(() -> raw.keyValue("dedupe-recall").keys().size() == 1);
 			});
 	}
 
@@ -310,6 +353,37 @@ class JetStreamListenerTests {
 
 	@Test
 	@Tag("compat")
+	void anOrderedReplayDoesNotDeadLetterAgainWhatAnEarlierRunDeadLettered(CapturedOutput output) throws Exception {
+		// the dead-letter stream forgets message ids after 1s: only the listener can tell an earlier dead letter
+		ApplicationContextRunner replay = this.runner
+			.withPropertyValues("nats.jetstream.streams[AGAIN].subjects=again.>",
+					"nats.jetstream.streams[AGAIN].storage=memory", "nats.jetstream.streams[PARKED].subjects=parked.>",
+					"nats.jetstream.streams[PARKED].storage=memory",
+					"nats.jetstream.streams[PARKED].duplicate-window=1s")
+			.withUserConfiguration(AgainListener.class);
+		replay.run((context) -> {
+			assertThat(context).hasNotFailed();
+			for (String text : List.of("1", "poison", "3")) {
+				raw.jetStream().publish("again.x", text.getBytes(StandardCharsets.UTF_8));
+			}
+			AgainListener listener = context.getBean(AgainListener.class);
+			await().atMost(Duration.ofSeconds(5)).until(() -> listener.handled.contains("3"));
+			assertThat(read(raw, "PARKED", "parked.again", 1, Duration.ofSeconds(5))).hasSize(1);
+		});
+		Thread.sleep(1200);
+		replay.run((context) -> {
+			AgainListener listener = context.getBean(AgainListener.class);
+			await().atMost(Duration.ofSeconds(5)).until(() -> listener.handled.contains("3"));
+			Thread.sleep(200);
+			// the replay tried the poison message again (it might work now), then left it
+			assertThat(listener.attempts.get()).isEqualTo(1);
+			assertThat(raw.jetStreamManagement().getStreamInfo("PARKED").getStreamState().getMsgCount()).isEqualTo(1);
+			assertThat(output).contains("was dead-lettered on an earlier run");
+		});
+	}
+
+	@Test
+	@Tag("compat")
 	void resultsAreSentOnAndDeadLettersCanBeTurnedOff(CapturedOutput output) throws Exception {
 		this.runner
 			.withPropertyValues("nats.jetstream.streams[ASK].subjects=ask.>", "nats.jetstream.streams[ASK].storage=memory",
@@ -331,6 +405,13 @@ class JetStreamListenerTests {
 				assertThat(output).contains("dead letters are off, the message is terminated");
 				assertThat(read(raw, "DLQ", "dlq.ASK.drop", 1, Duration.ofMillis(1000))).isEmpty();
 			});
+	}
+
+	/** The de-duplication key of a message of stream DEDUPE: stream, consumer, sequence and when it was stored. */
+	private static String sequenceKey(String consumer, PublishAck ack) throws Exception {
+		Instant stored = raw.jetStreamManagement().getMessage("DEDUPE", ack.getSeqno()).getTime().toInstant();
+		return "DEDUPE." + consumer + "." + ack.getSeqno() + "."
+				+ (stored.getEpochSecond() * 1_000_000_000L + stored.getNano());
 	}
 
 	// --- listeners -------------------------------------------------------------------------------------------------
@@ -478,7 +559,8 @@ class JetStreamListenerTests {
 
 		final List<String> byId = new CopyOnWriteArrayList<>();
 
-		@JetStreamListener(stream = "DEDUPE", consumer = "by-seq", filterSubjects = "dedupe.seq", dedupe = "sequence")
+		@JetStreamListener(id = "by-seq", stream = "DEDUPE", consumer = "by-seq", filterSubjects = "dedupe.seq",
+				dedupe = "sequence")
 		void onSequence(String payload) {
 			this.bySequence.add(payload);
 		}
@@ -486,6 +568,45 @@ class JetStreamListenerTests {
 		@JetStreamListener(stream = "DEDUPE", consumer = "by-id", filterSubjects = "dedupe.id", dedupe = "message-id")
 		void onId(String payload) {
 			this.byId.add(payload);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class RecallListener {
+
+		final List<String> plain = new CopyOnWriteArrayList<>();
+
+		final List<String> odd = new CopyOnWriteArrayList<>();
+
+		@JetStreamListener(stream = "RECALL", consumer = "plain", filterSubjects = "recall.plain", dedupe = "sequence")
+		void onPlain(String payload) {
+			this.plain.add(payload);
+		}
+
+		@JetStreamListener(stream = "RECALL", consumer = "odd@name", filterSubjects = "recall.odd",
+				dedupe = "sequence")
+		void onOdd(String payload) {
+			this.odd.add(payload);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class AgainListener {
+
+		final List<String> handled = new CopyOnWriteArrayList<>();
+
+		final AtomicInteger attempts = new AtomicInteger();
+
+		@JetStreamListener(id = "again", stream = "AGAIN", ordered = "true", maxDeliver = "1",
+				deadLetterSubject = "parked.again")
+		void onMessage(String payload) {
+			if (payload.equals("poison")) {
+				this.attempts.incrementAndGet();
+				throw new IllegalStateException("never works");
+			}
+			this.handled.add(payload);
 		}
 
 	}
