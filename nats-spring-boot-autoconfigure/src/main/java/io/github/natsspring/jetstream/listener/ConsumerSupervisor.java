@@ -147,7 +147,12 @@ final class ConsumerSupervisor {
 		}
 		ResourceReport report;
 		try {
-			report = c.support.getReconciler().ensureConsumer(this.endpoint.stream(), this.endpoint.declaration());
+			if (ex.getApiErrorCode() == STREAM_NOT_FOUND) {
+				// the stream itself is gone (a memory stream after a server restart): bring it back as declared first
+				c.support.getReconciler().reconcileStream(this.endpoint.stream());
+			}
+			report = c.support.getReconciler()
+				.ensureConsumer(this.endpoint.stream(), this.endpoint.declaration(), this.endpoint.reconcileReasons());
 		}
 		catch (RuntimeException failure) {
 			c.problem = "consumer " + consumer + " is missing and could not be recreated: " + failure.getMessage();

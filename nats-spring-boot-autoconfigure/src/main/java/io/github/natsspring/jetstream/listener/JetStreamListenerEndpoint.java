@@ -2,6 +2,7 @@ package io.github.natsspring.jetstream.listener;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import io.github.natsspring.jetstream.reconcile.ConsumerDeclaration;
 import io.github.natsspring.listener.ListenerContainer;
@@ -43,6 +44,11 @@ public record JetStreamListenerEndpoint(String id, String stream, String consume
 		String sendTo, ListenerMethod method, boolean autoStartup, JetStreamListenerSupport support)
 		implements NatsListenerEndpoint {
 
+	/** Why the listener declares its consumer without a server-side delivery limit, for reconcile reports. */
+	static final String MAX_DELIVER_REASON = "@JetStreamListener counts deliveries itself so that a message whose "
+			+ "dead letter could not be stored comes again; declare max-deliver for this consumer to keep a "
+			+ "server-side limit";
+
 	public JetStreamListenerEndpoint {
 		nakDelay = List.copyOf(nakDelay);
 		nonRetryable = List.copyOf(nonRetryable);
@@ -75,6 +81,15 @@ public record JetStreamListenerEndpoint(String id, String stream, String consume
 	 */
 	String consumerLabel() {
 		return this.ordered ? this.id : this.consumer;
+	}
+
+	/**
+	 * Reasons for the reconcile report, by property: why a setting of the consumer is what the listener declares.
+	 * @return the reasons, possibly empty
+	 */
+	Map<String, String> reconcileReasons() {
+		Long maxDeliver = this.declaration.maxDeliver();
+		return (maxDeliver != null && maxDeliver == -1) ? Map.of("max-deliver", MAX_DELIVER_REASON) : Map.of();
 	}
 
 }

@@ -170,7 +170,7 @@ final class PullConsumerContainer extends JetStreamContainer {
 			return;
 		}
 		ResourceReport report = this.support.getReconciler()
-			.ensureConsumer(this.endpoint.stream(), this.endpoint.declaration());
+			.ensureConsumer(this.endpoint.stream(), this.endpoint.declaration(), this.endpoint.reconcileReasons());
 		if (report.status() == ResourceStatus.FAILED) {
 			throw new JetStreamListenerException(what() + " (" + this.endpoint.method().getDescription()
 					+ "): the consumer could not be created or updated: " + report);

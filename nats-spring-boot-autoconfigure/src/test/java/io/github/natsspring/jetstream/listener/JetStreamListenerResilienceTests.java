@@ -309,6 +309,70 @@ class JetStreamListenerResilienceTests {
 			});
 	}
 
+	@Test
+	void aStreamDeletedWhileTheListenerRunsIsRecreatedAsDeclaredAndConsumptionGoesOn(CapturedOutput output)
+			throws Exception {
+		JetStreamTesting.runner(nats.url())
+			.withPropertyValues("nats.jetstream.streams[LOST].subjects=lost.>",
+					"nats.jetstream.streams[LOST].storage=memory",
+					"nats.jetstream.listener.consumer-info-interval=200ms")
+			.withUserConfiguration(LostListener.class)
+			.run((context) -> {
+				LostListener listener = context.getBean(LostListener.class);
+				try (Connection raw = Nats.connect(nats.url())) {
+					raw.jetStream().publish("lost.x", "before".getBytes(StandardCharsets.UTF_8));
+					await().atMost(Duration.ofSeconds(5)).until(() -> listener.handled.contains("before"));
+					raw.jetStreamManagement().deleteStream("LOST");
+					await().atMost(Duration.ofSeconds(10))
+						.until(() -> output.toString().contains("pulls again on LOST/lost"));
+					assertThat(raw.jetStreamManagement().getStreamInfo("LOST").getConfiguration().getSubjects())
+						.containsExactly("lost.>");
+					raw.jetStream().publish("lost.x", "after".getBytes(StandardCharsets.UTF_8));
+					await().atMost(Duration.ofSeconds(10)).until(() -> listener.handled.contains("after"));
+				}
+			});
+	}
+
+	@Test
+	void takingOverAConsumerWithAServerSideLimitSaysWhyTheLimitIsLifted(CapturedOutput output) throws Exception {
+		try (Connection raw = Nats.connect(nats.url())) {
+			raw.jetStreamManagement().addStream(io.nats.client.api.StreamConfiguration.builder()
+				.name("LIMITED")
+				.subjects("limited.>")
+				.storageType(io.nats.client.api.StorageType.Memory)
+				.build());
+			raw.jetStreamManagement().addOrUpdateConsumer("LIMITED",
+					io.nats.client.api.ConsumerConfiguration.builder().durable("limited").maxDeliver(5).build());
+			JetStreamTesting.runner(nats.url()).withUserConfiguration(LimitedListener.class).run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(raw.jetStreamManagement().getConsumerInfo("LIMITED", "limited").getConsumerConfiguration()
+					.getMaxDeliver()).isEqualTo(-1);
+				assertThat(output).contains("counts deliveries itself");
+			});
+		}
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class LostListener {
+
+		final Set<String> handled = ConcurrentHashMap.newKeySet();
+
+		@JetStreamListener(id = "lost", stream = "LOST", consumer = "lost")
+		void onMessage(String payload) {
+			this.handled.add(payload);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class LimitedListener {
+
+		@JetStreamListener(id = "limited", stream = "LIMITED", consumer = "limited")
+		void onMessage(String payload) {
+		}
+
+	}
+
 	private static Health health(ConfigurableApplicationContext context, String listenerId) {
 		NatsHealthContributor nats = context.getBean(NatsHealthContributor.class);
 		CompositeHealthContributor listeners = (CompositeHealthContributor) nats.getContributor("listeners");
