@@ -19,6 +19,8 @@ import io.nats.client.api.KeyValueOperation;
 import io.nats.client.api.StorageType;
 
 import io.github.natsspring.connection.NatsConnectionManager;
+import io.github.natsspring.jetstream.reconcile.JetStreamReconciler;
+import io.github.natsspring.jetstream.reconcile.KeyValueDeclaration;
 import io.github.natsspring.core.NatsHeaders;
 
 /**
@@ -46,6 +48,8 @@ final class DedupeStore {
 
 	private final String bucket;
 
+	private final JetStreamReconciler reconciler;
+
 	private final Duration ttl;
 
 	private final StorageType storage;
@@ -67,7 +71,8 @@ final class DedupeStore {
 	 * @param timeout request timeout
 	 */
 	DedupeStore(NatsConnectionManager connectionManager, String bucket, Duration ttl, StorageType storage,
-			boolean mayCreate, Duration timeout) {
+			boolean mayCreate, Duration timeout, JetStreamReconciler reconciler) {
+		this.reconciler = reconciler;
 		this.connectionManager = connectionManager;
 		this.bucket = bucket;
 		this.ttl = ttl;
@@ -181,6 +186,12 @@ final class DedupeStore {
 			throw new IllegalStateException("The de-duplication bucket '" + this.bucket + "' does not exist and "
 					+ "nats.jetstream.reconcile.mode does not allow creating it. Create it, or let the application "
 					+ "create it (mode update or create-only).");
+		}
+		if (this.reconciler != null) {
+			// through the topology: reported, in health, and made again after a reconnect like declared buckets
+			this.reconciler.ensureKeyValue(new KeyValueDeclaration(this.bucket, 1, this.ttl, null, null, this.storage,
+					null, "Messages handled by @JetStreamListener methods", null, null));
+			return;
 		}
 		try {
 			management.create(KeyValueConfiguration.builder()

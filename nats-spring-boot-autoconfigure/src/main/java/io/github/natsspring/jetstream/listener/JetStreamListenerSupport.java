@@ -122,7 +122,7 @@ public class JetStreamListenerSupport implements DisposableBean {
 	synchronized DedupeStore dedupeStore(NatsConnectionManager connectionManager) {
 		return this.dedupeStores.computeIfAbsent(this.defaults.dedupeBucket(),
 				(bucket) -> new DedupeStore(connectionManager, bucket, this.defaults.dedupeTtl(),
-						this.defaults.dedupeStorage(), mayCreate(), this.requestTimeout));
+						this.defaults.dedupeStorage(), mayCreate(), this.requestTimeout, getReconciler()));
 	}
 
 	void register(JetStreamContainer container) {

@@ -412,6 +412,31 @@ public class JetStreamReconciler implements SmartLifecycle, ApplicationEventPubl
 	}
 
 	/**
+	 * Makes sure a key-value bucket declared in code exists as declared (for example the bucket a listener keeps
+	 * its de-duplication entries in), with the same plan and report rules as configured resources. It joins the
+	 * topology: it is reported, shown in health and reconciled again after a reconnect.
+	 * @param bucket the bucket
+	 * @return the report for this bucket
+	 * @throws JetStreamReconcileException on a conflict with {@code fail-on-conflict}, or when JetStream cannot be
+	 * reached
+	 */
+	public ReconcileReport ensureKeyValue(KeyValueDeclaration bucket) {
+		synchronized (this.lock) {
+			JetStreamTopology extended = this.topology.withKeyValue(bucket,
+					DeclarationOrigin.code("key-value bucket '" + bucket.name() + "' declared in code"));
+			if (this.mode == ReconcileMode.OFF) {
+				this.topology = extended;
+				return ReconcileReport.empty(this.mode);
+			}
+			Declared<KeyValueDeclaration> declared = extended.getKeyValue(bucket.name()).orElseThrow();
+			ReconcileReport result = executeAndRecord(newRun(this.connectionManager.getConnection()),
+					List.of(new KeyValueResource(declared)), true, true, true);
+			this.topology = extended;
+			return result;
+		}
+	}
+
+	/**
 	 * Ensures a stream declared in code exists as declared (for example a dead-letter stream), with its consumers,
 	 * under the same rules as configured streams. The declaration joins the topology, so it is reconciled again after
 	 * a reconnect. Needs the connection.

@@ -81,6 +81,28 @@ public final class JetStreamTopology {
 	}
 
 	/**
+	 * This topology with one more key-value bucket (merged with a declaration of the same name, if any).
+	 * @param bucket the bucket
+	 * @param origin where it is declared
+	 * @return the extended topology
+	 * @throws InvalidDeclarationException if it contradicts a declaration of the same bucket
+	 */
+	public JetStreamTopology withKeyValue(KeyValueDeclaration bucket, DeclarationOrigin origin) {
+		Builder builder = toBuilder();
+		builder.keyValue(null, bucket, origin);
+		return builder.build();
+	}
+
+	/**
+	 * Looks up a declared key-value bucket.
+	 * @param bucket the bucket name
+	 * @return the bucket, if declared
+	 */
+	public Optional<Declared<KeyValueDeclaration>> getKeyValue(String bucket) {
+		return Optional.ofNullable(this.keyValues.get(bucket));
+	}
+
+	/**
 	 * Looks up a declared consumer.
 	 * @param stream the stream name
 	 * @param consumer the durable name

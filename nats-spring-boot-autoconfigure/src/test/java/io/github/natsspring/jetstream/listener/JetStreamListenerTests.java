@@ -277,6 +277,10 @@ class JetStreamListenerTests {
 				assertThat(stored).noneMatch(PublishAck::isDuplicate);
 				await().atMost(Duration.ofSeconds(5)).until(() -> settled(raw, "DEDUPE", "by-id"));
 				assertThat(listener.byId).containsExactly("a", "b");
+				// the bucket is part of the topology: in the reconcile report (and so in health)
+				assertThat(context.getBean(io.github.natsspring.jetstream.reconcile.JetStreamReconciler.class)
+					.getReport()
+					.resources()).anySatisfy((resource) -> assertThat(resource.name()).isEqualTo("dedupe-test"));
 			});
 	}
 
