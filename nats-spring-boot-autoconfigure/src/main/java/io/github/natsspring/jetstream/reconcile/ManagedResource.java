@@ -121,28 +121,16 @@ abstract class ManagedResource<D, C, B> {
 	}
 
 	/**
-	 * A stream and the settings of {@link StreamFields}.
+	 * What streams, key-value buckets and object stores share: each is a stream underneath, created, updated and
+	 * copied the same way.
+	 *
+	 * @param <D> the declaration type
 	 */
-	static final class StreamResource
-			extends ManagedResource<StreamDeclaration, StreamConfiguration, StreamConfiguration.Builder> {
+	abstract static class StreamBackedResource<D>
+			extends ManagedResource<D, StreamConfiguration, StreamConfiguration.Builder> {
 
-		StreamResource(Declared<StreamDeclaration> declared) {
-			super(ResourceKind.STREAM, declared, null);
-		}
-
-		@Override
-		List<FieldSpec<StreamDeclaration, StreamConfiguration, StreamConfiguration.Builder>> fields() {
-			return StreamFields.ALL;
-		}
-
-		@Override
-		StreamConfiguration read(JetStreamManagement jsm) throws IOException, JetStreamApiException {
-			return readStream(jsm, name());
-		}
-
-		@Override
-		StreamConfiguration.Builder newBuilder() {
-			return StreamConfiguration.builder().name(name());
+		StreamBackedResource(ResourceKind kind, Declared<D> declared) {
+			super(kind, declared, null);
 		}
 
 		@Override
@@ -170,6 +158,32 @@ abstract class ManagedResource<D, C, B> {
 		@Override
 		int alreadyExistsCode() {
 			return STREAM_EXISTS;
+		}
+
+	}
+
+	/**
+	 * A stream and the settings of {@link StreamFields}.
+	 */
+	static final class StreamResource extends StreamBackedResource<StreamDeclaration> {
+
+		StreamResource(Declared<StreamDeclaration> declared) {
+			super(ResourceKind.STREAM, declared);
+		}
+
+		@Override
+		List<FieldSpec<StreamDeclaration, StreamConfiguration, StreamConfiguration.Builder>> fields() {
+			return StreamFields.ALL;
+		}
+
+		@Override
+		StreamConfiguration read(JetStreamManagement jsm) throws IOException, JetStreamApiException {
+			return readStream(jsm, name());
+		}
+
+		@Override
+		StreamConfiguration.Builder newBuilder() {
+			return StreamConfiguration.builder().name(name());
 		}
 
 	}
@@ -258,11 +272,10 @@ abstract class ManagedResource<D, C, B> {
 	/**
 	 * A key-value bucket: the stream {@code KV_<bucket>} and the settings of {@link BucketFields#KEY_VALUE}.
 	 */
-	static final class KeyValueResource
-			extends ManagedResource<KeyValueDeclaration, StreamConfiguration, StreamConfiguration.Builder> {
+	static final class KeyValueResource extends StreamBackedResource<KeyValueDeclaration> {
 
 		KeyValueResource(Declared<KeyValueDeclaration> declared) {
-			super(ResourceKind.KEY_VALUE, declared, null);
+			super(ResourceKind.KEY_VALUE, declared);
 		}
 
 		@Override
@@ -281,43 +294,15 @@ abstract class ManagedResource<D, C, B> {
 			return StreamConfiguration.builder(KeyValueConfiguration.builder().name(name()).build().getBackingConfig());
 		}
 
-		@Override
-		StreamConfiguration.Builder builderFrom(StreamConfiguration actual) {
-			return StreamConfiguration.builder(actual);
-		}
-
-		@Override
-		StreamConfiguration build(StreamConfiguration.Builder builder) {
-			return builder.build();
-		}
-
-		@Override
-		void create(JetStreamManagement jsm, StreamConfiguration configuration)
-				throws IOException, JetStreamApiException {
-			jsm.addStream(configuration);
-		}
-
-		@Override
-		void update(JetStreamManagement jsm, StreamConfiguration configuration)
-				throws IOException, JetStreamApiException {
-			jsm.updateStream(configuration);
-		}
-
-		@Override
-		int alreadyExistsCode() {
-			return STREAM_EXISTS;
-		}
-
 	}
 
 	/**
 	 * An object store bucket: the stream {@code OBJ_<bucket>} and the settings of {@link BucketFields#OBJECT_STORE}.
 	 */
-	static final class ObjectStoreResource
-			extends ManagedResource<ObjectStoreDeclaration, StreamConfiguration, StreamConfiguration.Builder> {
+	static final class ObjectStoreResource extends StreamBackedResource<ObjectStoreDeclaration> {
 
 		ObjectStoreResource(Declared<ObjectStoreDeclaration> declared) {
-			super(ResourceKind.OBJECT_STORE, declared, null);
+			super(ResourceKind.OBJECT_STORE, declared);
 		}
 
 		@Override
@@ -334,33 +319,6 @@ abstract class ManagedResource<D, C, B> {
 		StreamConfiguration.Builder newBuilder() {
 			return StreamConfiguration
 				.builder(ObjectStoreConfiguration.builder().name(name()).build().getBackingConfig());
-		}
-
-		@Override
-		StreamConfiguration.Builder builderFrom(StreamConfiguration actual) {
-			return StreamConfiguration.builder(actual);
-		}
-
-		@Override
-		StreamConfiguration build(StreamConfiguration.Builder builder) {
-			return builder.build();
-		}
-
-		@Override
-		void create(JetStreamManagement jsm, StreamConfiguration configuration)
-				throws IOException, JetStreamApiException {
-			jsm.addStream(configuration);
-		}
-
-		@Override
-		void update(JetStreamManagement jsm, StreamConfiguration configuration)
-				throws IOException, JetStreamApiException {
-			jsm.updateStream(configuration);
-		}
-
-		@Override
-		int alreadyExistsCode() {
-			return STREAM_EXISTS;
 		}
 
 	}
