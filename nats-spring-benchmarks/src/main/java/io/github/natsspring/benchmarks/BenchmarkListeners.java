@@ -1,38 +1,41 @@
 package io.github.natsspring.benchmarks;
 
-import java.util.concurrent.CountDownLatch;
-
 import org.springframework.stereotype.Component;
 
 import io.github.natsspring.annotation.NatsListener;
 
 /**
- * The starter side's handlers: a counting subscriber and an echo responder.
+ * The starter side's core listeners, one per payload type. Each only counts (and, for converted payloads, reads the
+ * result, so the conversion cannot be optimised away), like the raw side's dispatcher handlers.
  */
 @Component
 public class BenchmarkListeners {
 
-	private volatile CountDownLatch received = new CountDownLatch(0);
+	static final String BYTES = "bench.starter.bytes";
 
-	@NatsListener(subject = "bench.starter.pubsub")
-	public void onMessage(byte[] payload) {
-		this.received.countDown();
+	static final String STRING = "bench.starter.string";
+
+	static final String JSON = "bench.starter.json";
+
+	private final Countdown countdown;
+
+	public BenchmarkListeners(Countdown countdown) {
+		this.countdown = countdown;
 	}
 
-	@NatsListener(subject = "bench.starter.echo")
-	public byte[] echo(byte[] payload) {
-		return payload;
+	@NatsListener(subject = BYTES)
+	public void onBytes(byte[] payload) {
+		this.countdown.count(payload.length);
 	}
 
-	/**
-	 * Expects a number of messages.
-	 * @param count how many
-	 * @return a latch that opens when they all arrived
-	 */
-	public CountDownLatch expect(int count) {
-		CountDownLatch latch = new CountDownLatch(count);
-		this.received = latch;
-		return latch;
+	@NatsListener(subject = STRING)
+	public void onString(String payload) {
+		this.countdown.count(payload.length());
+	}
+
+	@NatsListener(subject = JSON)
+	public void onReading(Reading reading) {
+		this.countdown.count(reading.sequence());
 	}
 
 }

@@ -4,12 +4,14 @@ import io.github.natsspring.micro.NatsEndpoint;
 import io.github.natsspring.micro.NatsService;
 
 /**
- * The starter side of the service scenarios: an echo endpoint on the NATS service protocol.
+ * The starter side of the service pairs: an echo endpoint on the NATS service protocol.
  */
 @NatsService(name = "bench", version = "1.0.0")
 public class BenchmarkService {
 
-	@NatsEndpoint(subject = "bench.service.echo")
+	static final String ECHO = "bench.service.echo";
+
+	@NatsEndpoint(subject = ECHO)
 	public byte[] echo(byte[] payload) {
 		return payload;
 	}

@@ -30,7 +30,7 @@ import io.github.natsspring.test.NatsServer;
  * does: create each resource, and on a later start look each one up. Each run gets a fresh server; ops/s counts
  * resources.
  */
-public final class ReconcileScenarios {
+final class ReconcilePairs {
 
 	private static final int STREAMS = 50;
 
@@ -42,18 +42,21 @@ public final class ReconcileScenarios {
 
 	private static final String AGAIN = "reconcile, nothing to do (" + RESOURCES + " resources)";
 
-	private ReconcileScenarios() {
+	private ReconcilePairs() {
 	}
 
-	public static List<Scenario> all() {
-		return List.of(new Reconcile(FIRST, true, true), new Reconcile(FIRST, false, true),
-				new Reconcile(AGAIN, true, false), new Reconcile(AGAIN, false, false));
+	/**
+	 * The pairs; their operations are resources, so their scale does not follow the run's message count.
+	 */
+	static List<Pair> all() {
+		return List.of(new Pair(FIRST, new Reconcile(true, true), new Reconcile(false, true), Pair.Goal.none(), 0),
+				new Pair(AGAIN, new Reconcile(true, false), new Reconcile(false, false), Pair.Goal.none(), 0));
 	}
 
-	private record Reconcile(String name, boolean raw, boolean first) implements Scenario {
+	private record Reconcile(boolean raw, boolean first) implements Side {
 
 		@Override
-		public String variant() {
+		public String label() {
 			return this.raw ? "raw jnats" : "JetStreamReconciler";
 		}
 
@@ -88,8 +91,7 @@ public final class ReconcileScenarios {
 		}
 
 		private Result result(long start) {
-			return new Result(this.name, variant(), RESOURCES, Duration.ofNanos(System.nanoTime() - start),
-					new long[0]);
+			return Result.throughput(RESOURCES, System.nanoTime() - start);
 		}
 
 	}
