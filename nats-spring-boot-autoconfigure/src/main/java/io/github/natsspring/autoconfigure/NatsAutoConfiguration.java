@@ -1,5 +1,6 @@
 package io.github.natsspring.autoconfigure;
 
+import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
 import io.nats.client.Connection;
 import io.nats.client.Options;
@@ -65,10 +66,12 @@ public final class NatsAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	NatsTemplate natsTemplate(NatsConnectionManager natsConnectionManager, NatsMessageConverter natsMessageConverter,
-			NatsProperties properties, ObjectProvider<ObservationRegistry> observationRegistry) {
+			NatsProperties properties, ObjectProvider<ObservationRegistry> observationRegistry,
+			ObjectProvider<ObservationHandler<?>> observationHandlers) {
 		NatsTemplate template = new NatsTemplate(natsConnectionManager::getConnection, natsMessageConverter,
 				properties.getRequestTimeout());
-		template.setObservationRegistry(observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP));
+		template.setObservationRegistry(
+				NatsObservationRegistry.resolve(properties, observationRegistry, observationHandlers));
 		return template;
 	}
 

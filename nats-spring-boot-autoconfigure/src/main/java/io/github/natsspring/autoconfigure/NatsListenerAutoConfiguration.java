@@ -1,5 +1,6 @@
 package io.github.natsspring.autoconfigure;
 
+import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
 import io.nats.client.Connection;
 
@@ -48,12 +49,14 @@ public final class NatsListenerAutoConfiguration {
 	ListenerContext natsListenerContext(NatsConnectionManager connectionManager, NatsTemplate natsTemplate,
 			NatsMessageConverter messageConverter, ObjectProvider<Validator> validator,
 			ConfigurableListableBeanFactory beanFactory, Environment environment, NatsProperties properties,
-			ObjectProvider<ListenerMetrics> metrics, ObjectProvider<ObservationRegistry> observationRegistry) {
+			ObjectProvider<ListenerMetrics> metrics, ObjectProvider<ObservationRegistry> observationRegistry,
+			ObjectProvider<ObservationHandler<?>> observationHandlers) {
 		ListenerContext context = new ListenerContext(connectionManager, natsTemplate, messageConverter,
 				validator.getIfUnique(() -> null), beanFactory, Threading.VIRTUAL.isActive(environment),
 				properties.getListener().getShutdownTimeout());
 		context.setMetrics(metrics.getIfAvailable(() -> ListenerMetrics.NONE));
-		context.setObservationRegistry(observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP));
+		context.setObservationRegistry(
+				NatsObservationRegistry.resolve(properties, observationRegistry, observationHandlers));
 		return context;
 	}
 

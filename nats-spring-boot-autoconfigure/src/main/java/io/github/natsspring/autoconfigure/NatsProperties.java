@@ -97,6 +97,8 @@ public class NatsProperties {
 
 	private final Listener listener = new Listener();
 
+	private final Observation observation = new Observation();
+
 	public List<String> getServers() {
 		return this.servers;
 	}
@@ -219,6 +221,10 @@ public class NatsProperties {
 
 	public Listener getListener() {
 		return this.listener;
+	}
+
+	public Observation getObservation() {
+		return this.observation;
 	}
 
 	@Override
@@ -380,6 +386,27 @@ public class NatsProperties {
 
 		public void setShutdownTimeout(Duration shutdownTimeout) {
 			this.shutdownTimeout = shutdownTimeout;
+		}
+
+	}
+
+	/**
+	 * Micrometer observations of sending ({@code nats.send}) and handling ({@code nats.process}) messages.
+	 */
+	public static class Observation {
+
+		/**
+		 * Whether sends and listener invocations are observed (trace context in the message headers). When not set,
+		 * they are observed only when something besides metrics handles observations, such as a tracing bridge.
+		 */
+		private Boolean enabled;
+
+		public Boolean getEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(Boolean enabled) {
+			this.enabled = enabled;
 		}
 
 	}

@@ -46,6 +46,27 @@ public final class NatsMessageContext {
 	}
 
 	/**
+	 * Makes the message the current one until {@link #leave}; for hot paths that cannot afford a lambda. Use in a
+	 * {@code try}/{@code finally}.
+	 * @param message the incoming message
+	 * @return the message that was current before, to pass to {@link #leave}
+	 */
+	public static Message enter(Message message) {
+		Message previous = current.get();
+		current.set(message);
+		return previous;
+	}
+
+	/**
+	 * Restores the message that was current before {@link #enter}.
+	 * @param previous what {@link #enter} returned
+	 */
+	public static void leave(Message previous) {
+		// set, not remove: a listener thread enters again at once, and a null entry holds on to nothing
+		current.set(previous);
+	}
+
+	/**
 	 * The correlation id to put on messages sent now: the current message's correlation id, else its message id.
 	 * @return the correlation id or {@code null} outside a listener
 	 */

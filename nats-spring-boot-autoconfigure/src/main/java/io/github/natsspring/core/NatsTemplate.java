@@ -91,6 +91,13 @@ public class NatsTemplate implements NatsOperations {
 	@Override
 	public void send(Message message) {
 		Subjects.validatePublishSubject(message.getSubject());
+		if (hasEnvelope(message)) {
+			// replies written by the listeners carry their envelope already: nothing to copy
+			Connection current = this.connection.get();
+			checkSize(current, message);
+			current.publish(message);
+			return;
+		}
 		Headers headers = new Headers(message.getHeaders());
 		addEnvelope(headers);
 		Message complete = NatsMessage.builder()
@@ -270,6 +277,11 @@ public class NatsTemplate implements NatsOperations {
 			String correlationId = NatsMessageContext.currentCorrelationId();
 			headers.put(NatsHeaders.CORRELATION_ID, (correlationId != null) ? correlationId : messageId);
 		}
+	}
+
+	private static boolean hasEnvelope(Message message) {
+		return message.hasHeaders() && message.getHeaders().containsKey(NatsHeaders.MESSAGE_ID)
+				&& message.getHeaders().containsKey(NatsHeaders.CORRELATION_ID);
 	}
 
 	private static void checkSize(Connection connection, Message message) {

@@ -153,7 +153,8 @@ public class ListenerContext {
 		resolvers.addResolver(new PayloadMethodArgumentResolver(converter, this.validator));
 		InvocableHandlerMethod handlerMethod = new InvocableHandlerMethod(bean, method);
 		handlerMethod.setMessageMethodArgumentResolvers(resolvers);
-		return new ListenerMethod(handlerMethod, description);
+		DirectInvocation direct = DirectInvocation.plan(bean, method, specific, this.messageConverter, this.validator);
+		return new ListenerMethod(handlerMethod, direct, description);
 	}
 
 	private void checkSignature(Method method, String annotationName, String description,

@@ -15,6 +15,15 @@ public interface ProvidedArgumentResolver extends HandlerMethodArgumentResolver 
 	 */
 	Class<?> getProvidedType();
 
+	/**
+	 * The header key of the spring-messaging message under which the listener puts what this resolver provides, so
+	 * that it can be read without building that message.
+	 * @return the key, or {@code null} if the resolver needs the whole message
+	 */
+	default String attributeName() {
+		return null;
+	}
+
 	@Override
 	default boolean supportsParameter(MethodParameter parameter) {
 		return getProvidedType().isAssignableFrom(parameter.getParameterType());

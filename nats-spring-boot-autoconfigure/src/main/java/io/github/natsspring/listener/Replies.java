@@ -7,6 +7,7 @@ import io.nats.client.impl.NatsMessage;
 import io.github.natsspring.core.NatsHeaders;
 import io.github.natsspring.core.NatsMessageConverter;
 import io.github.natsspring.core.NatsOperations;
+import io.github.natsspring.core.NatsTemplate;
 
 /**
  * Answers requests: with a handler's result, or with an error in the headers of the NATS service protocol.
@@ -29,7 +30,8 @@ public final class Replies {
 	}
 
 	/**
-	 * Writes the reply to a request, without sending it.
+	 * Writes the reply to a request, without sending it, with its envelope ({@code Message-Id}, and the
+	 * {@code Correlation-Id} of the request being handled on this thread).
 	 * @param converter writes the result
 	 * @param request the request
 	 * @param result the handler's result, may be {@code null} (an empty reply)
@@ -38,6 +40,7 @@ public final class Replies {
 	public static Message replyMessage(NatsMessageConverter converter, Message request, Object result) {
 		Headers headers = new Headers();
 		byte[] data = converter.toPayload(result, headers);
+		NatsTemplate.addEnvelope(headers);
 		return NatsMessage.builder().subject(request.getReplyTo()).headers(headers).data(data).build();
 	}
 

@@ -16,8 +16,10 @@ import org.apache.commons.logging.LogFactory;
 
 import io.github.natsspring.core.NatsMessageContext;
 import io.github.natsspring.listener.DispatcherDrain;
+import io.github.natsspring.listener.InboundMessage;
 import io.github.natsspring.listener.ListenerContainer;
 import io.github.natsspring.listener.ListenerContext;
+import io.github.natsspring.listener.ListenerMetrics;
 import io.github.natsspring.listener.ListenerWorkers;
 import io.github.natsspring.listener.NatsMessages;
 import io.github.natsspring.listener.Replies;
@@ -38,6 +40,11 @@ final class SubscriptionContainer implements ListenerContainer {
 
 	private final ListenerContext context;
 
+	private final ListenerMetrics.Recorder metrics;
+
+	/** Whether invocations are observed: without a registry that observes, not even a no-op observation is made. */
+	private final boolean observed;
+
 	private final AtomicLong handled = new AtomicLong();
 
 	private final AtomicLong failed = new AtomicLong();
@@ -57,6 +64,8 @@ final class SubscriptionContainer implements ListenerContainer {
 	SubscriptionContainer(SubscriptionEndpoint endpoint, ListenerContext context) {
 		this.endpoint = endpoint;
 		this.context = context;
+		this.metrics = context.getMetrics().recorder(endpoint.id(), "subscription");
+		this.observed = !context.getObservationRegistry().isNoop();
 	}
 
 	@Override
@@ -91,28 +100,33 @@ final class SubscriptionContainer implements ListenerContainer {
 
 	private void handle(Message message) {
 		long start = System.nanoTime();
-		Observation observation = NatsObservations
-			.process(this.context.getObservationRegistry(), message, this.endpoint.id(), "subscription")
-			.start();
+		Observation observation = this.observed
+				? NatsObservations.process(this.context.getObservationRegistry(), message, this.endpoint.id(),
+						"subscription").start()
+				: Observation.NOOP;
 		try (Observation.Scope scope = observation.openScope()) {
-			NatsMessageContext.with(message, () -> {
-				Object result = this.endpoint.method().invoke(NatsMessages.toMessage(message, Map.of()));
+			Object result;
+			Message previous = NatsMessageContext.enter(message);
+			try {
+				result = this.endpoint.method().invoke(InboundMessage.of(message));
 				if (result instanceof CompletionStage<?> stage) {
 					result = stage.toCompletableFuture().join();
 				}
 				if (message.getReplyTo() != null && this.endpoint.method().returnsValue()) {
 					sendReply(message, result);
 				}
-				return null;
-			});
+			}
+			finally {
+				NatsMessageContext.leave(previous);
+			}
 			this.handled.incrementAndGet();
-			this.context.getMetrics().record(this.endpoint.id(), "subscription", "success", System.nanoTime() - start);
+			this.metrics.record("success", System.nanoTime() - start);
 		}
 		catch (Exception ex) {
 			observation.error(ServiceError.unwrap(ex));
 			this.failed.incrementAndGet();
 			onFailure(message, ex);
-			this.context.getMetrics().record(this.endpoint.id(), "subscription", "failure", System.nanoTime() - start);
+			this.metrics.record("failure", System.nanoTime() - start);
 		}
 		finally {
 			observation.stop();

@@ -29,7 +29,8 @@ public class MicrometerServiceRequestObserver implements ServiceRequestObserver 
 
 	private final MeterRegistry registry;
 
-	private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+	/** Timers by service, then endpoint name: looked up per request without building a key. */
+	private final Map<String, Map<String, Timer>> timers = new ConcurrentHashMap<>();
 
 	private final Map<String, Counter> errors = new ConcurrentHashMap<>();
 
@@ -72,12 +73,17 @@ public class MicrometerServiceRequestObserver implements ServiceRequestObserver 
 	}
 
 	private Timer timer(String service, String endpoint) {
-		return this.timers.computeIfAbsent(service + '\u0000' + endpoint,
-				(key) -> Timer.builder(REQUESTS)
-					.description("Requests handled by a NATS service endpoint")
-					.tag("service", service)
-					.tag("endpoint", endpoint)
-					.register(this.registry));
+		Map<String, Timer> endpoints = this.timers.get(service);
+		Timer timer = (endpoints != null) ? endpoints.get(endpoint) : null;
+		if (timer != null) {
+			return timer;
+		}
+		return this.timers.computeIfAbsent(service, (key) -> new ConcurrentHashMap<>())
+			.computeIfAbsent(endpoint, (key) -> Timer.builder(REQUESTS)
+				.description("Requests handled by a NATS service endpoint")
+				.tag("service", service)
+				.tag("endpoint", endpoint)
+				.register(this.registry));
 	}
 
 }

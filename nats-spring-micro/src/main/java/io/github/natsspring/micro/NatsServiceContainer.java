@@ -17,6 +17,7 @@ import org.apache.commons.logging.LogFactory;
 
 import io.github.natsspring.core.NatsMessageContext;
 import io.github.natsspring.listener.DispatcherDrain;
+import io.github.natsspring.listener.InboundMessage;
 import io.github.natsspring.listener.ListenerContext;
 import io.github.natsspring.listener.ListenerWorkers;
 import io.github.natsspring.listener.NatsMessages;
@@ -172,25 +173,32 @@ public final class NatsServiceContainer {
 	 * Calls the method (waiting for an asynchronous result) and writes the reply, without sending it.
 	 */
 	private Outcome prepare(EndpointDefinition endpoint, Message message) {
-		Object result;
+		// in the request's context: what the method sends, and the reply, carry its correlation id
+		Message previous = NatsMessageContext.enter(message);
 		try {
-			result = NatsMessageContext.with(message, () -> {
-				Object returned = endpoint.method().invoke(NatsMessages.toMessage(message, Map.of()));
-				return (returned instanceof CompletionStage<?> stage) ? stage.toCompletableFuture().join() : returned;
-			});
+			Object result;
+			try {
+				result = endpoint.method().invoke(InboundMessage.of(message));
+				if (result instanceof CompletionStage<?> stage) {
+					result = stage.toCompletableFuture().join();
+				}
+			}
+			catch (Throwable ex) {
+				return new Outcome(null, failure(endpoint, message, ex, false));
+			}
+			if (message.getReplyTo() == null) {
+				return new Outcome(null, null);
+			}
+			try {
+				return new Outcome(Replies.replyMessage(this.context.getMessageConverter(), message, result), null);
+			}
+			catch (RuntimeException ex) {
+				// the reply could not be written: our fault, not the caller's
+				return new Outcome(null, failure(endpoint, message, ex, true));
+			}
 		}
-		catch (Throwable ex) {
-			return new Outcome(null, failure(endpoint, message, ex, false));
-		}
-		if (message.getReplyTo() == null) {
-			return new Outcome(null, null);
-		}
-		try {
-			return new Outcome(Replies.replyMessage(this.context.getMessageConverter(), message, result), null);
-		}
-		catch (RuntimeException ex) {
-			// the reply could not be written: our fault, not the caller's
-			return new Outcome(null, failure(endpoint, message, ex, true));
+		finally {
+			NatsMessageContext.leave(previous);
 		}
 	}
 
@@ -203,13 +211,10 @@ public final class NatsServiceContainer {
 			return;
 		}
 		try {
-			// in the request's context, so the reply carries its correlation id
-			NatsMessageContext.with(message, () -> {
-				this.context.getNatsOperations().send(outcome.reply());
-				return null;
-			});
+			// the reply has its envelope (written in the request's context): sent as it is
+			this.context.getNatsOperations().send(outcome.reply());
 		}
-		catch (Exception ex) {
+		catch (RuntimeException ex) {
 			// too large for the server, or the connection closed: still an error of this request
 			ServiceError error = failure(endpoint, message, ex, true);
 			stats.recordReplyFailure(error);

@@ -3,7 +3,6 @@ package io.github.natsspring.jetstream.listener;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
@@ -32,9 +31,10 @@ import io.github.natsspring.core.NatsNotConnectedException;
 import io.github.natsspring.jetstream.reconcile.InvalidDeclarationException;
 import io.github.natsspring.jetstream.reconcile.JetStreamReconcileException;
 import io.github.natsspring.listener.ListenerContainer;
+import io.github.natsspring.listener.InboundMessage;
 import io.github.natsspring.listener.ListenerContext;
+import io.github.natsspring.listener.ListenerMetrics;
 import io.github.natsspring.listener.ListenerWorkers;
-import io.github.natsspring.listener.NatsMessages;
 import io.github.natsspring.listener.ServiceError;
 import io.github.natsspring.observation.NatsObservations;
 
@@ -80,6 +80,11 @@ abstract class JetStreamContainer implements ListenerContainer {
 
 	private final Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
 
+	private final ListenerMetrics.Recorder metrics;
+
+	/** Whether invocations are observed: without a registry that observes, not even a no-op observation is made. */
+	private final boolean observed;
+
 	private volatile long lastActivityNanos = System.nanoTime();
 
 	private volatile Instant lastActivity;
@@ -114,6 +119,8 @@ abstract class JetStreamContainer implements ListenerContainer {
 	JetStreamContainer(JetStreamListenerEndpoint endpoint, ListenerContext context) {
 		this.endpoint = endpoint;
 		this.context = context;
+		this.metrics = context.getMetrics().recorder(endpoint.id(), KIND);
+		this.observed = !context.getObservationRegistry().isNoop();
 		this.support = endpoint.support();
 		this.nakDelays = endpoint.nakDelay().isEmpty() ? this.support.getDefaults().nakDelay() : endpoint.nakDelay();
 		this.attempts = (endpoint.maxDeliver() != null) ? endpoint.maxDeliver() : this.support.getDefaults().maxDeliver();
@@ -261,29 +268,17 @@ abstract class JetStreamContainer implements ListenerContainer {
 	}
 
 	void record(String outcome, long startNanos) {
-		this.outcomes.computeIfAbsent(outcome, (key) -> new LongAdder()).increment();
-		this.context.getMetrics().record(this.endpoint.id(), KIND, outcome, System.nanoTime() - startNanos);
+		LongAdder count = this.outcomes.get(outcome);
+		if (count == null) {
+			count = this.outcomes.computeIfAbsent(outcome, (key) -> new LongAdder());
+		}
+		count.increment();
+		this.metrics.record(outcome, System.nanoTime() - startNanos);
 	}
 
 	long count(String outcome) {
 		LongAdder adder = this.outcomes.get(outcome);
 		return (adder != null) ? adder.sum() : 0;
-	}
-
-	Map<String, Object> metadata(Message message, JetStreamMetadata metadata, Acknowledgment acknowledgment) {
-		Map<String, Object> values = new HashMap<>(8);
-		values.put(NatsHeaders.STREAM, metadata.stream());
-		values.put(NatsHeaders.CONSUMER, metadata.consumer());
-		values.put(NatsHeaders.STREAM_SEQUENCE, metadata.streamSequence());
-		values.put(NatsHeaders.DELIVERED_COUNT, metadata.deliveredCount());
-		if (metadata.timestamp() != null) {
-			values.put(NatsHeaders.TIMESTAMP, metadata.timestamp());
-		}
-		values.put(METADATA, metadata);
-		if (acknowledgment != null) {
-			values.put(ACKNOWLEDGMENT, acknowledgment);
-		}
-		return values;
 	}
 
 	/**
@@ -294,32 +289,33 @@ abstract class JetStreamContainer implements ListenerContainer {
 	 */
 	Object invoke(Message message, JetStreamMetadata metadata, Acknowledgment acknowledgment, Duration maxWait)
 			throws Exception {
-		Observation observation = NatsObservations
-			.process(this.context.getObservationRegistry(), message, this.endpoint.id(), KIND)
-			.start();
+		Observation observation = this.observed
+				? NatsObservations.process(this.context.getObservationRegistry(), message, this.endpoint.id(), KIND)
+					.start()
+				: Observation.NOOP;
+		Message previous = NatsMessageContext.enter(message);
 		try (Observation.Scope scope = observation.openScope()) {
-			return NatsMessageContext.with(message, () -> {
-				Object result = this.endpoint.method()
-					.invoke(NatsMessages.toMessage(message, metadata(message, metadata, acknowledgment)));
-				if (result instanceof CompletionStage<?> stage) {
-					try {
-						result = stage.toCompletableFuture().get(Math.max(1, maxWait.toNanos()), TimeUnit.NANOSECONDS);
-					}
-					catch (TimeoutException ex) {
-						throw new ResultTimeoutException(maxWait);
-					}
+			Object result = this.endpoint.method()
+				.invoke(InboundMessage.of(message, new JetStreamAttributes(metadata, acknowledgment)));
+			if (result instanceof CompletionStage<?> stage) {
+				try {
+					result = stage.toCompletableFuture().get(Math.max(1, maxWait.toNanos()), TimeUnit.NANOSECONDS);
 				}
-				if (result != null && this.endpoint.sendTo() != null) {
-					publishResult(result, metadata);
+				catch (TimeoutException ex) {
+					throw new ResultTimeoutException(maxWait);
 				}
-				return result;
-			});
+			}
+			if (result != null && this.endpoint.sendTo() != null) {
+				publishResult(result, metadata);
+			}
+			return result;
 		}
 		catch (Exception ex) {
 			observation.error(ServiceError.unwrap(ex));
 			throw ex;
 		}
 		finally {
+			NatsMessageContext.leave(previous);
 			observation.stop();
 		}
 	}

@@ -361,6 +361,11 @@ public class JetStreamListenerEndpointFactory implements NatsListenerEndpointFac
 		}
 
 		@Override
+		public String attributeName() {
+			return JetStreamContainer.METADATA;
+		}
+
+		@Override
 		public Object resolveArgument(MethodParameter parameter, Message<?> message) {
 			return message.getHeaders().get(JetStreamContainer.METADATA);
 		}
@@ -373,6 +378,11 @@ public class JetStreamListenerEndpointFactory implements NatsListenerEndpointFac
 		@Override
 		public Class<?> getProvidedType() {
 			return Acknowledgment.class;
+		}
+
+		@Override
+		public String attributeName() {
+			return JetStreamContainer.ACKNOWLEDGMENT;
 		}
 
 		@Override
