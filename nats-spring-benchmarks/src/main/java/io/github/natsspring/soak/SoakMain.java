@@ -37,7 +37,8 @@ import io.github.natsspring.test.NatsServer;
  * {@code @NatsEndpoint}. Each burst must be handled within the timeout, or the run ends with the consumer info, the
  * listener's health details and the NATS threads' stacks.
  * <p>
- * Arguments (optional): {@code bursts=<n>} (20), {@code burst=<messages>} (50000), {@code timeout=<seconds>} (150).
+ * Arguments (optional): {@code bursts=<n>} (20), {@code burst=<messages>} (50000), {@code timeout=<seconds>} (150),
+ * {@code restart=true} to start the listener for each burst and stop it afterwards.
  */
 @SpringBootApplication
 public class SoakMain {
@@ -46,12 +47,14 @@ public class SoakMain {
 		int bursts = 20;
 		int burstSize = 50_000;
 		int timeoutSeconds = 150;
+		boolean restart = false;
 		for (String arg : args) {
 			String[] pair = arg.split("=", 2);
 			switch (pair[0]) {
 				case "bursts" -> bursts = Integer.parseInt(pair[1]);
 				case "burst" -> burstSize = Integer.parseInt(pair[1]);
 				case "timeout" -> timeoutSeconds = Integer.parseInt(pair[1]);
+				case "restart" -> restart = Boolean.parseBoolean(pair[1]);
 				default -> throw new IllegalArgumentException("Unknown argument " + arg);
 			}
 		}
@@ -64,6 +67,11 @@ public class SoakMain {
 							"--nats.jetstream.streams.SOAK.subjects=soak.>",
 							"--nats.jetstream.streams.SOAK.consumers.worker.max-ack-pending=10000")) {
 			Handlers handlers = context.getBean(Handlers.class);
+			NatsListenerEndpointRegistry registry = context.getBean(NatsListenerEndpointRegistry.class);
+			if (restart) {
+				// as the benchmark harness runs it: started for each burst, stopped after it
+				registry.stopContainer("soak");
+			}
 			JetStream js = load.jetStream();
 			byte[] payload = new byte[128];
 			long expected = 0;
@@ -71,6 +79,9 @@ public class SoakMain {
 				long start = System.nanoTime();
 				store(js, payload, burstSize);
 				expected += burstSize;
+				if (restart) {
+					registry.startContainer("soak");
+				}
 				long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
 				while (handlers.stored.get() < expected && System.nanoTime() < deadline) {
 					Thread.sleep(50);
@@ -89,6 +100,9 @@ public class SoakMain {
 						}
 					}
 					System.exit(1);
+				}
+				if (restart) {
+					registry.stopContainer("soak");
 				}
 				idle(load, payload);
 			}

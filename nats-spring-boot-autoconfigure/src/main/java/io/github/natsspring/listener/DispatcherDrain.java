@@ -9,10 +9,10 @@ import io.nats.client.Dispatcher;
 import org.apache.commons.logging.Log;
 
 /**
- * Stops a container that receives on a jnats dispatcher and hands messages to {@link ListenerWorkers}: first the
- * dispatcher drains (the server sends no more; messages already delivered to the client are still handled), then
- * the workers finish what is in flight. {@link #begin} does not wait, so that the registry can begin the stop of
- * every container one after another and wait for them in parallel (see {@link ListenerContainer#beginStop}).
+ * Drains a jnats dispatcher: the server sends no more; messages already delivered to the client are still
+ * handled. {@link #begin} does not wait, so that the registry can begin the stop of every container one after
+ * another and wait for them in parallel (see {@link ListenerContainer#beginStop}); {@link DispatchGroup} then waits
+ * for the drains and the handlers in flight.
  */
 public final class DispatcherDrain {
 
@@ -64,14 +64,10 @@ public final class DispatcherDrain {
 	}
 
 	/**
-	 * Waits for the drain (closing the dispatcher if it does not finish), then for the messages in flight until the
-	 * deadline, and closes the workers.
-	 * @param workers the container's workers
-	 * @param deadline the {@link System#nanoTime()} by which the messages in flight must be done
+	 * Waits for the drain, closing the dispatcher if it does not finish in time.
 	 * @param timeout the shutdown timeout
-	 * @param what what is in flight, for the log: {@code "message"}, {@code "request"}
 	 */
-	public void finish(ListenerWorkers workers, long deadline, Duration timeout, String what) {
+	void awaitDrained(Duration timeout) {
 		try {
 			this.drained.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
 		}
@@ -81,11 +77,6 @@ public final class DispatcherDrain {
 		catch (Exception ex) {
 			this.logger.warn("Draining " + this.name + " did not finish: " + ex);
 			closeQuietly(this.connection, this.dispatcher);
-		}
-		Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
-		if (!workers.close(left)) {
-			this.logger.warn(this.name + " still had " + workers.inFlight() + " " + what
-					+ "(s) in flight after the shutdown timeout of " + timeout);
 		}
 	}
 

@@ -8,19 +8,16 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.micrometer.observation.Observation;
 import io.nats.client.Connection;
-import io.nats.client.Dispatcher;
 import io.nats.client.Message;
-import io.nats.client.Subscription;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import io.github.natsspring.core.NatsMessageContext;
-import io.github.natsspring.listener.DispatcherDrain;
+import io.github.natsspring.listener.DispatchGroup;
 import io.github.natsspring.listener.InboundMessage;
 import io.github.natsspring.listener.ListenerContainer;
 import io.github.natsspring.listener.ListenerContext;
 import io.github.natsspring.listener.ListenerMetrics;
-import io.github.natsspring.listener.ListenerWorkers;
 import io.github.natsspring.listener.NatsMessages;
 import io.github.natsspring.listener.Replies;
 import io.github.natsspring.listener.ServiceError;
@@ -51,15 +48,11 @@ final class SubscriptionContainer implements ListenerContainer {
 
 	private volatile Connection connection;
 
-	private volatile Dispatcher dispatcher;
-
-	private volatile Subscription subscription;
-
-	private volatile ListenerWorkers workers;
+	private volatile DispatchGroup dispatchers;
 
 	private volatile boolean running;
 
-	private volatile DispatcherDrain draining;
+	private volatile DispatchGroup.Stop stopping;
 
 	SubscriptionContainer(SubscriptionEndpoint endpoint, ListenerContext context) {
 		this.endpoint = endpoint;
@@ -79,23 +72,20 @@ final class SubscriptionContainer implements ListenerContainer {
 			return;
 		}
 		this.connection = connection;
-		this.workers = this.context.createWorkers("nats-listener-" + this.endpoint.id(), this.endpoint.concurrency());
-		this.dispatcher = connection.createDispatcher();
-		this.subscription = (this.endpoint.queue() != null)
-				? this.dispatcher.subscribe(this.endpoint.subject(), this.endpoint.queue(), this::onMessage)
-				: this.dispatcher.subscribe(this.endpoint.subject(), this::onMessage);
+		DispatchGroup group = DispatchGroup.create(connection, this.context, "nats-listener-" + this.endpoint.id(),
+				this.endpoint.concurrency(), this.endpoint.queue() != null);
+		group.subscribe(this.endpoint.subject(), this.endpoint.queue(), this::handle, this::rejected);
+		this.dispatchers = group;
 		this.running = true;
 		logger.info("@NatsListener " + this.endpoint.id() + " subscribed to '" + this.endpoint.subject() + "'"
 				+ ((this.endpoint.queue() != null) ? " in queue group '" + this.endpoint.queue() + "'" : "")
 				+ " (concurrency " + this.endpoint.concurrency() + ")");
 	}
 
-	private void onMessage(Message message) throws InterruptedException {
-		if (!this.workers.execute(() -> handle(message))) {
-			// only while stopping: drain delivers what is pending and the workers are closed afterwards
-			logger.warn("@NatsListener " + this.endpoint.id() + " is stopped; message "
-					+ NatsMessages.idOf(message) + " on '" + message.getSubject() + "' was not handled");
-		}
+	private void rejected(Message message) {
+		// only while stopping: drain delivers what is pending and the handlers are closed afterwards
+		logger.warn("@NatsListener " + this.endpoint.id() + " is stopped; message " + NatsMessages.idOf(message)
+				+ " on '" + message.getSubject() + "' was not handled");
 	}
 
 	private void handle(Message message) {
@@ -172,11 +162,10 @@ final class SubscriptionContainer implements ListenerContainer {
 
 	@Override
 	public synchronized void beginStop(Duration timeout) {
-		if (!this.running || this.draining != null) {
+		if (!this.running || this.stopping != null) {
 			return;
 		}
-		this.draining = DispatcherDrain.begin(this.connection, this.dispatcher, timeout, logger,
-				"@NatsListener " + this.endpoint.id());
+		this.stopping = this.dispatchers.beginStop(timeout, logger, "@NatsListener " + this.endpoint.id());
 	}
 
 	@Override
@@ -187,8 +176,8 @@ final class SubscriptionContainer implements ListenerContainer {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		beginStop(timeout);
 		this.running = false;
-		this.draining.finish(this.workers, deadline, timeout, "message");
-		this.draining = null;
+		this.stopping.finish(deadline, timeout, "message");
+		this.stopping = null;
 	}
 
 	@Override
@@ -208,10 +197,11 @@ final class SubscriptionContainer implements ListenerContainer {
 		details.put("running", this.running);
 		details.put("handled", this.handled.get());
 		details.put("failed", this.failed.get());
-		Subscription current = this.subscription;
+		DispatchGroup current = this.dispatchers;
 		if (current != null && this.running) {
-			details.put("pending", current.getPendingMessageCount());
-			details.put("dropped", current.getDroppedCount());
+			long[] pendingAndDropped = current.pendingAndDropped();
+			details.put("pending", pendingAndDropped[0]);
+			details.put("dropped", pendingAndDropped[1]);
 		}
 		return details;
 	}

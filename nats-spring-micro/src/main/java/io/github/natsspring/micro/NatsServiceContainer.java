@@ -16,19 +16,20 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import io.github.natsspring.core.NatsMessageContext;
+import io.github.natsspring.listener.DispatchGroup;
 import io.github.natsspring.listener.DispatcherDrain;
 import io.github.natsspring.listener.InboundMessage;
 import io.github.natsspring.listener.ListenerContext;
-import io.github.natsspring.listener.ListenerWorkers;
 import io.github.natsspring.listener.NatsMessages;
 import io.github.natsspring.listener.Replies;
 import io.github.natsspring.micro.ServiceProtocol.Verb;
 import io.github.natsspring.listener.ServiceError;
 
 /**
- * Runs one instance of a {@link NatsService @NatsService}: the endpoints' subscriptions on one dispatcher whose
- * requests are handled by up to {@code concurrency} workers, and the discovery subscriptions (PING, INFO, STATS at
- * all three levels) on a dispatcher of their own, so busy handlers never delay discovery. Every start is a new
+ * Runs one instance of a {@link NatsService @NatsService}: the endpoints' subscriptions on a {@link DispatchGroup}
+ * handling up to {@code concurrency} requests at once (one dispatcher and as many workers; a single request at a
+ * time is handled on the dispatcher's own thread), and the discovery subscriptions (PING, INFO, STATS at all three
+ * levels) on a dispatcher of their own, so busy handlers never delay discovery. Every start is a new
  * instance: a new id, a new start time, statistics from zero.
  * <p>
  * Stopping first withdraws discovery, then drains the endpoint subscriptions (the server sends no more requests,
@@ -54,11 +55,9 @@ public final class NatsServiceContainer {
 
 	private volatile Connection connection;
 
-	private volatile Dispatcher requestDispatcher;
+	private volatile DispatchGroup requestDispatchers;
 
 	private volatile Dispatcher discoveryDispatcher;
-
-	private volatile ListenerWorkers workers;
 
 	private volatile byte[] pingResponse;
 
@@ -66,7 +65,7 @@ public final class NatsServiceContainer {
 
 	private volatile boolean running;
 
-	private volatile DispatcherDrain draining;
+	private volatile DispatchGroup.Stop draining;
 
 	NatsServiceContainer(ServiceDefinition definition, ListenerContext context, List<ServiceRequestObserver> observers) {
 		this.definition = definition;
@@ -91,19 +90,16 @@ public final class NatsServiceContainer {
 		this.id = NUID.nextGlobal();
 		this.started = Instant.now();
 		this.statistics.values().forEach(EndpointStatistics::reset);
-		this.workers = this.context.createWorkers("nats-service-" + this.definition.name(),
-				this.definition.concurrency());
-		this.requestDispatcher = connection.createDispatcher();
+		// Workers rather than lanes: a request must never wait behind a slow one while capacity is free, as it
+		// would in a busy lane (the server picks the queue subscriber at random).
+		DispatchGroup requests = DispatchGroup.create(connection, this.context, "nats-service-" + this.definition.name(),
+				this.definition.concurrency(), false);
 		for (EndpointDefinition endpoint : this.definition.endpoints()) {
 			EndpointStatistics stats = this.statistics.get(endpoint.name());
-			if (endpoint.queueGroup() != null) {
-				this.requestDispatcher.subscribe(endpoint.subject(), endpoint.queueGroup(),
-						(message) -> onRequest(endpoint, stats, message));
-			}
-			else {
-				this.requestDispatcher.subscribe(endpoint.subject(), (message) -> onRequest(endpoint, stats, message));
-			}
+			requests.subscribe(endpoint.subject(), endpoint.queueGroup(), (message) -> handle(endpoint, stats, message),
+					(message) -> unavailable(endpoint, stats, message));
 		}
+		this.requestDispatchers = requests;
 		this.pingResponse = ServiceProtocol.ping(this.definition, this.id);
 		this.infoResponse = ServiceProtocol.info(this.definition, this.id);
 		this.discoveryDispatcher = connection.createDispatcher();
@@ -152,13 +148,10 @@ public final class NatsServiceContainer {
 
 	// --- requests ----------------------------------------------------------------------------------------------
 
-	private void onRequest(EndpointDefinition endpoint, EndpointStatistics stats, Message message)
-			throws InterruptedException {
-		if (!this.workers.execute(() -> handle(endpoint, stats, message))) {
-			// only while stopping: the workers closed before a late request was handed over
-			completed(endpoint, stats, 0, UNAVAILABLE);
-			replyError(message, UNAVAILABLE);
-		}
+	private void unavailable(EndpointDefinition endpoint, EndpointStatistics stats, Message message) {
+		// only while stopping: the handlers closed before a late request was handed over
+		completed(endpoint, stats, 0, UNAVAILABLE);
+		replyError(message, UNAVAILABLE);
 	}
 
 	private void handle(EndpointDefinition endpoint, EndpointStatistics stats, Message message) {
@@ -278,8 +271,7 @@ public final class NatsServiceContainer {
 		}
 		DispatcherDrain.closeQuietly(this.connection, this.discoveryDispatcher);
 		// unsubscribes at the server; requests already delivered to the client are still answered
-		this.draining = DispatcherDrain.begin(this.connection, this.requestDispatcher, timeout, logger,
-				"NATS service " + this.definition.name());
+		this.draining = this.requestDispatchers.beginStop(timeout, logger, "NATS service " + this.definition.name());
 	}
 
 	/**
@@ -292,7 +284,7 @@ public final class NatsServiceContainer {
 		}
 		long deadline = System.nanoTime() + timeout.toNanos();
 		beginStop(timeout);
-		this.draining.finish(this.workers, deadline, timeout, "request");
+		this.draining.finish(deadline, timeout, "request");
 		this.draining = null;
 		this.running = false;
 		logger.info("NATS service " + this.definition.name() + " stopped (id " + this.id + ")");
@@ -333,7 +325,7 @@ public final class NatsServiceContainer {
 	 * @return the number in flight
 	 */
 	public int getInFlight() {
-		ListenerWorkers current = this.workers;
+		DispatchGroup current = this.requestDispatchers;
 		return (current != null) ? current.inFlight() : 0;
 	}
 

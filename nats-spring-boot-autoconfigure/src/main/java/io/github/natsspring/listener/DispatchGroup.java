@@ -1,0 +1,235 @@
+package io.github.natsspring.listener;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.nats.client.Connection;
+import io.nats.client.Dispatcher;
+import io.nats.client.Message;
+import org.apache.commons.logging.Log;
+
+/**
+ * The jnats dispatchers a core container receives on, and where their messages are handled.
+ * <ul>
+ * <li><em>Lanes</em>: {@code concurrency} dispatchers, each subscribed in the queue group and handling its messages
+ * on its own thread — like {@code concurrency} consumers in spring-kafka or spring-amqp, and like as many instances
+ * of the application: the server spreads the messages among them. No hand-off between threads, so a message is
+ * handled as fast as a plain jnats dispatcher handles it. Used when every subscription has a queue group (and for
+ * concurrency 1).</li>
+ * <li><em>Workers</em>: one dispatcher handing messages to {@link ListenerWorkers} — for subscriptions without a
+ * queue group (every lane would receive every message) and for virtual threads.</li>
+ * </ul>
+ * Stopping drains every dispatcher (the server sends no more; what was delivered is still handled), then waits
+ * for the handlers in flight.
+ */
+public final class DispatchGroup {
+
+	private final Connection connection;
+
+	private final List<Dispatcher> dispatchers;
+
+	private final ListenerWorkers workers;
+
+	private final AtomicInteger inFlight = new AtomicInteger();
+
+	private final int concurrency;
+
+	private volatile boolean closed;
+
+	private DispatchGroup(Connection connection, List<Dispatcher> dispatchers, ListenerWorkers workers,
+			int concurrency) {
+		this.connection = connection;
+		this.dispatchers = dispatchers;
+		this.workers = workers;
+		this.concurrency = concurrency;
+	}
+
+	/**
+	 * Creates the dispatchers of a container.
+	 * @param connection the connection
+	 * @param context creates the workers when they are needed
+	 * @param name the workers' thread name prefix
+	 * @param concurrency how many messages may be handled at once
+	 * @param lanesAllowed whether lanes may be used: every subscription the container makes has a queue group and a
+	 * message may wait behind a slow one in its lane
+	 * @return the group, with nothing subscribed yet
+	 */
+	public static DispatchGroup create(Connection connection, ListenerContext context, String name, int concurrency,
+			boolean lanesAllowed) {
+		if (concurrency == 1 || (lanesAllowed && !context.isVirtualThreads())) {
+			List<Dispatcher> lanes = new ArrayList<>(concurrency);
+			for (int i = 0; i < concurrency; i++) {
+				lanes.add(connection.createDispatcher());
+			}
+			return new DispatchGroup(connection, lanes, null, concurrency);
+		}
+		return new DispatchGroup(connection, List.of(connection.createDispatcher()),
+				context.createWorkers(name, concurrency), concurrency);
+	}
+
+	/**
+	 * Subscribes: on every lane, or once for the workers.
+	 * @param subject the subject
+	 * @param queue the queue group or {@code null}
+	 * @param handler handles one message
+	 * @param rejected told about a message that arrived after the workers closed (while stopping)
+	 */
+	public void subscribe(String subject, String queue, Handler handler, Handler rejected) {
+		for (Dispatcher dispatcher : this.dispatchers) {
+			io.nats.client.MessageHandler receive = (this.workers != null) ? (message) -> {
+				if (!this.workers.execute(() -> handler.handle(message))) {
+					rejected.handle(message);
+				}
+			} : (message) -> handleHere(handler, rejected, message);
+			if (queue != null) {
+				dispatcher.subscribe(subject, queue, receive);
+			}
+			else {
+				dispatcher.subscribe(subject, receive);
+			}
+		}
+	}
+
+	private void handleHere(Handler handler, Handler rejected, Message message) {
+		// counted before the check, so that a stop that closed the group and found nothing in flight misses none
+		this.inFlight.incrementAndGet();
+		try {
+			if (this.closed) {
+				rejected.handle(message);
+				return;
+			}
+			handler.handle(message);
+		}
+		finally {
+			this.inFlight.decrementAndGet();
+		}
+	}
+
+	/**
+	 * How many handlers run right now.
+	 * @return the number in flight
+	 */
+	public int inFlight() {
+		return (this.workers != null) ? this.workers.inFlight() : this.inFlight.get();
+	}
+
+	public int getConcurrency() {
+		return this.concurrency;
+	}
+
+	/**
+	 * Whether messages are handled on the dispatchers' own threads.
+	 * @return {@code true} for lanes
+	 */
+	public boolean isLanes() {
+		return this.workers == null;
+	}
+
+	/**
+	 * The subscriptions' pending and dropped messages, summed over the lanes.
+	 * @return {@code [pending, dropped]}
+	 */
+	public long[] pendingAndDropped() {
+		long pending = 0;
+		long dropped = 0;
+		for (Dispatcher dispatcher : this.dispatchers) {
+			pending += dispatcher.getPendingMessageCount();
+			dropped += dispatcher.getDroppedCount();
+		}
+		return new long[] { pending, dropped };
+	}
+
+	/**
+	 * Begins draining every dispatcher, without waiting.
+	 * @param timeout how long the drain may take
+	 * @param logger the container's logger
+	 * @param name names the container in log messages
+	 * @return the stop, to {@link Stop#finish finish} later
+	 */
+	public Stop beginStop(Duration timeout, Log logger, String name) {
+		List<DispatcherDrain> drains = new ArrayList<>(this.dispatchers.size());
+		for (Dispatcher dispatcher : this.dispatchers) {
+			drains.add(DispatcherDrain.begin(this.connection, dispatcher, timeout, logger, name));
+		}
+		return new Stop(drains, logger, name);
+	}
+
+	/**
+	 * Closes every dispatcher at once.
+	 */
+	public void close() {
+		this.closed = true;
+		for (Dispatcher dispatcher : this.dispatchers) {
+			DispatcherDrain.closeQuietly(this.connection, dispatcher);
+		}
+		if (this.workers != null) {
+			this.workers.close(Duration.ZERO);
+		}
+	}
+
+	/** Handles one message. */
+	@FunctionalInterface
+	public interface Handler {
+
+		void handle(Message message);
+
+	}
+
+	/**
+	 * A stop under way: the dispatchers drain.
+	 */
+	public final class Stop {
+
+		private final List<DispatcherDrain> drains;
+
+		private final Log logger;
+
+		private final String name;
+
+		private Stop(List<DispatcherDrain> drains, Log logger, String name) {
+			this.drains = drains;
+			this.logger = logger;
+			this.name = name;
+		}
+
+		/**
+		 * Waits for the drains, then for the handlers in flight until the deadline.
+		 * @param deadline the {@link System#nanoTime()} by which the handlers must be done
+		 * @param timeout the shutdown timeout
+		 * @param what what is in flight, for the log: {@code "message"}, {@code "request"}
+		 */
+		public void finish(long deadline, Duration timeout, String what) {
+			for (DispatcherDrain drain : this.drains) {
+				drain.awaitDrained(timeout);
+			}
+			DispatchGroup group = DispatchGroup.this;
+			if (group.workers != null) {
+				Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+				if (!group.workers.close(left)) {
+					this.logger.warn(this.name + " still had " + group.workers.inFlight() + " " + what
+							+ "(s) in flight after the shutdown timeout of " + timeout);
+				}
+				return;
+			}
+			group.closed = true;
+			while (group.inFlight.get() > 0 && System.nanoTime() - deadline < 0) {
+				try {
+					TimeUnit.MILLISECONDS.sleep(5);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					break;
+				}
+			}
+			if (group.inFlight.get() > 0) {
+				this.logger.warn(this.name + " still had " + group.inFlight.get() + " " + what
+						+ "(s) in flight after the shutdown timeout of " + timeout);
+			}
+		}
+
+	}
+
+}
