@@ -53,9 +53,10 @@ public class NatsJetStreamListenerProperties {
 	private Duration consumerInfoInterval = Duration.ofSeconds(5);
 
 	/**
-	 * How long nothing may move while a listener's consumer has messages waiting — no message received or settled,
-	 * and no handler still working within max-in-progress — before the listener counts as stalled (health DOWN) and
-	 * restarts its pull.
+	 * How long a listener may handle no message while work waits for it — messages stored for its consumer, or
+	 * received and not handled — with no handler still working within max-in-progress, before it counts as stalled:
+	 * it warns with the consumer's state from the server, its health goes DOWN, and it pulls again on a new
+	 * subscription.
 	 */
 	private Duration stallTimeout = Duration.ofMinutes(2);
 

@@ -13,7 +13,7 @@ import io.github.natsspring.jetstream.reconcile.ResourceStatus;
 /**
  * Watches a durable listener's consumer, every {@code consumer-info-interval}: retries a setup that failed for a
  * transient reason, restarts a consumer thread that ended, reads the consumer info (health, gauges), recreates a
- * deleted consumer when the reconcile mode allows it, and notices a stalled consumer.
+ * deleted consumer when the reconcile mode allows it, and notices a stalled listener ({@link StallDetector}).
  */
 final class ConsumerSupervisor {
 
@@ -31,13 +31,12 @@ final class ConsumerSupervisor {
 
 	private volatile boolean consumerMissing;
 
-	private volatile boolean stalled;
-
-	private volatile long waitingSinceNanos;
+	private final StallDetector stall;
 
 	ConsumerSupervisor(PullConsumerContainer container) {
 		this.container = container;
 		this.endpoint = container.endpoint;
+		this.stall = new StallDetector(container.support.getDefaults().stallTimeout());
 	}
 
 	ConsumerInfo info() {
@@ -53,7 +52,11 @@ final class ConsumerSupervisor {
 	}
 
 	boolean isStalled() {
-		return this.stalled;
+		return this.stall.isStalled();
+	}
+
+	Duration stalledFor() {
+		return this.stall.stalledFor();
 	}
 
 	/**
@@ -94,6 +97,7 @@ final class ConsumerSupervisor {
 	private void refreshConsumerInfo() {
 		PullConsumerContainer c = this.container;
 		if (!c.isConnected()) {
+			// reconnecting: the reconnect settings decide, and the connection's health says so
 			return;
 		}
 		ConsumerInfo current;
@@ -110,7 +114,8 @@ final class ConsumerSupervisor {
 			return;
 		}
 		catch (IOException ex) {
-			// not answered (reconnecting, JetStream busy): keep the last one
+			// not answered (reconnecting, JetStream busy): keep the last one, and still look for a stall with it
+			checkStalled();
 			return;
 		}
 		this.info = current;
@@ -126,7 +131,7 @@ final class ConsumerSupervisor {
 			c.restartConsuming("the consumer exists again");
 			return;
 		}
-		checkStalled(current);
+		checkStalled();
 	}
 
 	private String consumerName() {
@@ -172,37 +177,30 @@ final class ConsumerSupervisor {
 	}
 
 	/**
-	 * Stalled: the consumer has messages to deliver and room for more unacknowledged ones, and yet nothing moved for
-	 * the stall timeout — no message arrived or was settled, and no handler is still within max-in-progress. Health
-	 * goes DOWN; when no handler runs at all the pull is restarted (once per timeout).
+	 * Runs the stall check on the latest consumer info (also when this round could not read it) and acts on it.
 	 */
-	private void checkStalled(ConsumerInfo current) {
+	private void checkStalled() {
 		PullConsumerContainer c = this.container;
-		long maxAckPending = current.getConsumerConfiguration().getMaxAckPending();
-		boolean waiting = current.getNumPending() > 0
-				&& (maxAckPending <= 0 || current.getNumAckPending() < maxAckPending);
-		long now = System.nanoTime();
-		long since = this.waitingSinceNanos;
-		if (!waiting || since == 0 || c.lastActivityNanos() - since > 0 || c.deliveries.isProgressing()) {
-			// something moves: messages arrive or are settled, or a handler still works within max-in-progress
-			this.waitingSinceNanos = waiting ? now : 0;
-			this.stalled = false;
-			return;
+		StallDetector.ClientView view = c.clientView();
+		ConsumerInfo current = this.info;
+		switch (this.stall.check(view, current, System.nanoTime())) {
+			case STALLED -> {
+				c.logger.warn(this.stall.describe(c.what(), consumerName(), view, current, infoAge()));
+				recover(view);
+			}
+			case STILL_STALLED_AGAIN -> {
+				c.logger.info(c.what() + " is still stalled (for " + this.stall.stalledFor().toSeconds() + "s)");
+				recover(view);
+			}
+			case RECOVERED -> c.logger.warn(c.what() + " handles messages again on " + consumerName());
+			default -> {
+			}
 		}
-		Duration timeout = c.support.getDefaults().stallTimeout();
-		if (now - since < timeout.toNanos()) {
-			return;
-		}
-		int inFlight = c.deliveries.handling();
-		if (!this.stalled) {
-			c.logger.warn(c.what() + " is stalled: " + current.getNumPending() + " message(s) wait on "
-					+ consumerName() + " and nothing happened for " + timeout
-					+ ((inFlight == 0) ? "" : " (" + inFlight + " handler(s) still running)"));
-		}
-		this.stalled = true;
-		if (inFlight == 0) {
-			this.waitingSinceNanos = now;
-			c.restartConsuming("stalled");
+	}
+
+	private void recover(StallDetector.ClientView view) {
+		if (view.handling() == 0) {
+			this.container.replacePullLoop("stalled");
 		}
 	}
 

@@ -195,7 +195,26 @@ abstract class JetStreamContainer implements ListenerContainer {
 					+ "); retrying in the background");
 		}
 		long interval = this.support.getDefaults().consumerInfoInterval().toMillis();
-		this.scheduler.scheduleWithFixedDelay(this::supervise, interval, interval, TimeUnit.MILLISECONDS);
+		this.scheduler.scheduleWithFixedDelay(guarded("supervision", this::supervise), interval, interval,
+				TimeUnit.MILLISECONDS);
+	}
+
+	/**
+	 * A periodic task that survives its own failures: a scheduled task that throws is never run again, which
+	 * would end the supervision (or the in-progress signals) silently.
+	 * @param name names the task in the log
+	 * @param task the task
+	 * @return the guarded task
+	 */
+	Runnable guarded(String name, Runnable task) {
+		return () -> {
+			try {
+				task.run();
+			}
+			catch (Throwable ex) {
+				this.logger.warn(what() + ": " + name + " failed (runs again at its next round): " + ex, ex);
+			}
+		};
 	}
 
 	/**

@@ -10,6 +10,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
@@ -53,6 +54,9 @@ final class PullConsumerContainer extends JetStreamContainer {
 	private final ConsumerSupervisor supervisor = new ConsumerSupervisor(this);
 
 	private final PullDeadLetterer deadLetterer = new PullDeadLetterer(this);
+
+	/** Messages the method handled (however they were settled): the stall detector's measure of progress. */
+	private final LongAdder settled = new LongAdder();
 
 	/** Messages given back (nak'ed) without being handled, while stopping. */
 	private final AtomicLong givenBack = new AtomicLong();
@@ -334,18 +338,40 @@ final class PullConsumerContainer extends JetStreamContainer {
 			return;
 		}
 		this.logger.error(what() + ": its consumer threads ended unexpectedly; starting them again");
-		synchronized (this) {
-			if (loop != null) {
-				loop.retire();
-			}
-			this.pullLoop = null;
-			try {
-				startConsuming();
-			}
-			catch (IOException | JetStreamApiException ex) {
-				throw new ListenerTransientException(ex);
-			}
+		replacePullLoop("its threads ended");
+	}
+
+	/**
+	 * Replaces the pull loop with a new one on a new subscription: the old one stops pulling and gives back what it
+	 * holds (nak), as on stop. For a loop whose threads ended, and for a stalled listener.
+	 * @param why for the log
+	 */
+	synchronized void replacePullLoop(String why) {
+		if (!isActive()) {
+			return;
 		}
+		PullLoop old = this.pullLoop;
+		if (old != null) {
+			old.retire();
+		}
+		this.pullLoop = null;
+		this.logger.info(what() + " starts a new pull loop on " + consumerName() + " (" + why + ")");
+		try {
+			startConsuming();
+		}
+		catch (IOException | JetStreamApiException ex) {
+			throw new ListenerTransientException(ex);
+		}
+	}
+
+	/**
+	 * What the client side of the listener sees, for the stall detector.
+	 * @return the view
+	 */
+	StallDetector.ClientView clientView() {
+		PullLoop loop = this.pullLoop;
+		return new StallDetector.ClientView((loop != null) ? loop.waiting() : 0, this.deliveries.handling(),
+				this.deliveries.isProgressing(), this.settled.sum(), (loop != null) ? loop.pullsOpen() : 0);
 	}
 
 	private void scheduleInProgress() {
@@ -354,8 +380,8 @@ final class PullConsumerContainer extends JetStreamContainer {
 			previous.cancel(false);
 		}
 		long period = Math.max(20, Math.min(1000, this.ackWait.toMillis() / 6));
-		this.inProgressTask = this.scheduler.scheduleAtFixedRate(
-				() -> this.deliveries.signalInProgress(this.ackWait, maxInProgress(), this::abandoned), period, period,
+		this.inProgressTask = this.scheduler.scheduleAtFixedRate(guarded("in-progress signals",
+				() -> this.deliveries.signalInProgress(this.ackWait, maxInProgress(), this::abandoned)), period, period,
 				TimeUnit.MILLISECONDS);
 	}
 
@@ -438,6 +464,7 @@ final class PullConsumerContainer extends JetStreamContainer {
 		}
 		finally {
 			this.deliveries.remove(delivery);
+			this.settled.increment();
 			activity();
 		}
 	}
@@ -619,6 +646,11 @@ final class PullConsumerContainer extends JetStreamContainer {
 			beginStop(timeout);
 		}
 		long deadline = System.nanoTime() + timeout.toNanos();
+		PullLoop stopping = this.pullLoop;
+		if (stopping != null) {
+			// ended for good: a later start must not make it active again (it runs a loop of its own)
+			stopping.retire();
+		}
 		ListenerWorkers current = this.workers;
 		if (current != null && !current.close(timeout)) {
 			int abandoned = 0;
@@ -688,6 +720,9 @@ final class PullConsumerContainer extends JetStreamContainer {
 		details.put("ackMode", this.endpoint.ackMode().name().toLowerCase());
 		details.put("running", this.running);
 		details.put("state", state());
+		if (this.supervisor.isStalled()) {
+			details.put("stalledFor", this.supervisor.stalledFor().toSeconds() + "s");
+		}
 		if (this.problem != null) {
 			details.put("problem", this.problem);
 		}

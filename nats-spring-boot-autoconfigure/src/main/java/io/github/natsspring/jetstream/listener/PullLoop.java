@@ -51,6 +51,9 @@ final class PullLoop {
 	/** Set when the pull accounting must start over (consumer recreated, stalled). */
 	private volatile boolean resetPulls;
 
+	/** Messages asked for in pulls believed open, as the receiver last counted them (for the stall warning). */
+	private volatile int pullsOpen;
+
 	/** Set when the container replaced this loop. */
 	private volatile boolean retired;
 
@@ -88,6 +91,10 @@ final class PullLoop {
 	 */
 	int waiting() {
 		return this.held.size();
+	}
+
+	int pullsOpen() {
+		return this.pullsOpen;
 	}
 
 	/**
@@ -146,6 +153,7 @@ final class PullLoop {
 					sub.pull(pull.build());
 					this.pulls.issued(free, now, expiresNanos, grace(expiresNanos));
 				}
+				this.pullsOpen = this.pulls.requested();
 				if (this.pulls.isEmpty()) {
 					// nothing asked for: the dispatcher wakes us when it took a message, or the back-off ends
 					LockSupport.parkNanos(this, Math.max(1, Math.min(POLL_NANOS, backOffUntil - now)));
