@@ -1,6 +1,7 @@
 package io.github.natsspring.client;
 
 import java.beans.Introspector;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
@@ -13,7 +14,7 @@ import org.springframework.context.ResourceLoaderAware;
 import org.springframework.context.annotation.ClassPathScanningCandidateComponentProvider;
 import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
 import org.springframework.core.ResolvableType;
-import org.springframework.core.annotation.MergedAnnotation;
+import org.springframework.core.annotation.AnnotationAttributes;
 import org.springframework.core.env.Environment;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.core.type.AnnotationMetadata;
@@ -44,28 +45,28 @@ class NatsClientsRegistrar implements ImportBeanDefinitionRegistrar, Environment
 	@Override
 	public void registerBeanDefinitions(AnnotationMetadata metadata, BeanDefinitionRegistry registry) {
 		Set<String> interfaces = new LinkedHashSet<>();
-		metadata.getAnnotations()
-			.stream(ImportNatsClients.class)
-			.forEach((annotation) -> interfaces.addAll(clientInterfaces(annotation, metadata)));
+		// class values as names: the annotations may come from ASM metadata, with classes not loaded yet
+		for (AnnotationAttributes annotation : metadata.getMergedRepeatableAnnotationAttributes(
+				ImportNatsClients.class, ImportNatsClients.Container.class, true)) {
+			interfaces.addAll(clientInterfaces(annotation, metadata));
+		}
 		ClassLoader classLoader = (this.resourceLoader != null) ? this.resourceLoader.getClassLoader()
 				: ClassUtils.getDefaultClassLoader();
 		for (String name : interfaces) {
-			register(ClassUtils.resolveClassName(name, classLoader), registry);
-		}
-	}
-
-	private Set<String> clientInterfaces(MergedAnnotation<ImportNatsClients> annotation, AnnotationMetadata metadata) {
-		Set<String> names = new LinkedHashSet<>();
-		for (Class<?> type : annotation.getClassArray("types")) {
+			Class<?> type = ClassUtils.resolveClassName(name, classLoader);
 			if (!type.isInterface() || type.isAnnotation()) {
 				throw new IllegalStateException("@ImportNatsClients on " + metadata.getClassName() + " lists "
 						+ type.getName() + ", which is not an interface; a NATS client is an interface");
 			}
-			names.add(type.getName());
+			register(type, registry);
 		}
-		Set<String> packages = new LinkedHashSet<>(Set.of(annotation.getStringArray("basePackages")));
-		for (Class<?> type : annotation.getClassArray("basePackageClasses")) {
-			packages.add(type.getPackageName());
+	}
+
+	private Set<String> clientInterfaces(AnnotationAttributes annotation, AnnotationMetadata metadata) {
+		Set<String> names = new LinkedHashSet<>(Arrays.asList(annotation.getStringArray("types")));
+		Set<String> packages = new LinkedHashSet<>(Arrays.asList(annotation.getStringArray("basePackages")));
+		for (String type : annotation.getStringArray("basePackageClasses")) {
+			packages.add(ClassUtils.getPackageName(type));
 		}
 		if (names.isEmpty() && packages.isEmpty()) {
 			packages.add(ClassUtils.getPackageName(metadata.getClassName()));
