@@ -175,6 +175,10 @@ final class ClientMethodParser {
 	private String resolve(String value) {
 		try {
 			String resolved = this.placeholders.resolveStringValue(value);
+			if (resolved != null && resolved.contains("${")) {
+				// a lenient resolver (no placeholder configurer in the context) leaves them as they are
+				throw new IllegalStateException("Could not resolve placeholder in '" + resolved + "'");
+			}
 			return (resolved != null) ? resolved : "";
 		}
 		catch (IllegalArgumentException ex) {

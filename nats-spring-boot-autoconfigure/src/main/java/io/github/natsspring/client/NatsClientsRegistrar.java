@@ -55,7 +55,7 @@ class NatsClientsRegistrar implements ImportBeanDefinitionRegistrar, Environment
 		for (String name : interfaces) {
 			Class<?> type = ClassUtils.resolveClassName(name, classLoader);
 			if (!type.isInterface() || type.isAnnotation()) {
-				throw new IllegalStateException("@ImportNatsClients on " + metadata.getClassName() + " lists "
+				throw new InvalidNatsClientException("@ImportNatsClients on " + metadata.getClassName() + " lists "
 						+ type.getName() + ", which is not an interface; a NATS client is an interface");
 			}
 			register(type, registry);
