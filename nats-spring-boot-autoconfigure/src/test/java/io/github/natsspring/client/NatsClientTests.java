@@ -52,6 +52,7 @@ import io.github.natsspring.test.NatsServerExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
  * Typed clients against a real server, calling services of the same application ({@code @NatsListener} methods):
@@ -187,6 +188,8 @@ class NatsClientTests {
 		PublishResult async = this.billing.exportedAsync(new Export("inv-2", "csv")).get(5, TimeUnit.SECONDS);
 		assertThat(async.sequence()).isEqualTo(first.sequence() + 1);
 		this.billing.exportedQuietly(new Export("inv-3", "csv"), PublishOptions.builder().expectedStream("EXPORTS").build());
+		assertThatIllegalArgumentException().isThrownBy(() -> this.billing.exported(new Export("inv-5", "pdf"), null))
+			.withMessageContaining("header 'Nats-Msg-Id' is required");
 		assertThat(raw.jetStreamManagement().getStreamInfo("EXPORTS").getStreamState().getMsgCount()).isEqualTo(3);
 		assertThatExceptionOfType(JetStreamNoStreamException.class)
 			.isThrownBy(() -> this.billing.unstored(new Export("inv-4", "pdf")));
