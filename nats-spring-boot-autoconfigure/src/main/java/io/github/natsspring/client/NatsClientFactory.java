@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import org.springframework.util.Assert;
+import org.springframework.util.ReflectionUtils;
 import org.springframework.util.StringValueResolver;
 
 import io.github.natsspring.core.NatsOperations;
@@ -80,8 +81,8 @@ public final class NatsClientFactory {
 		Map<Method, ClientMethod> methods = new HashMap<>();
 		List<String> problems = new ArrayList<>();
 		for (Method method : clientType.getMethods()) {
-			if (Modifier.isStatic(method.getModifiers())) {
-				continue;
+			if (Modifier.isStatic(method.getModifiers()) || ReflectionUtils.isObjectMethod(method)) {
+				continue; // equals, hashCode, toString redeclared by the interface are the proxy's
 			}
 			try {
 				ClientMethod clientMethod = parser.parse(method);
