@@ -108,6 +108,9 @@ final class MessageArguments {
 					throw new IllegalStateException(
 							"a PublishOptions parameter only applies to @JetStreamPublish methods");
 				}
+				if (options >= 0) {
+					throw new IllegalStateException("has more than one PublishOptions parameter");
+				}
 				options = i;
 			}
 			else if (Message.class.isAssignableFrom(parameter.getType())) {
