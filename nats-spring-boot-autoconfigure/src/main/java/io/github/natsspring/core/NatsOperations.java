@@ -83,6 +83,19 @@ public interface NatsOperations {
 			Duration timeout);
 
 	/**
+	 * Sends a request with headers and waits for a reply of a possibly generic type.
+	 * @param subject the subject a service listens on
+	 * @param payload the request payload
+	 * @param headers headers to send
+	 * @param responseType the reply type ({@code Message} for the raw reply)
+	 * @param timeout how long to wait, {@code null} for the default timeout
+	 * @param <T> the reply type
+	 * @return the converted reply
+	 */
+	<T> T request(String subject, Object payload, Map<String, String> headers,
+			ParameterizedTypeReference<T> responseType, Duration timeout);
+
+	/**
 	 * Sends a request without blocking; the future completes with the converted reply or one of the exceptions
 	 * {@link #request(String, Object, Class)} throws.
 	 * @param subject the subject a service listens on
@@ -103,6 +116,20 @@ public interface NatsOperations {
 	 * @return the future reply
 	 */
 	<T> CompletableFuture<T> requestAsync(String subject, Object payload, Class<T> responseType, Duration timeout);
+
+	/**
+	 * Sends a request with headers without blocking; the future completes with a reply of a possibly generic type,
+	 * or with one of the exceptions {@link #request(String, Object, Class)} throws.
+	 * @param subject the subject a service listens on
+	 * @param payload the request payload
+	 * @param headers headers to send
+	 * @param responseType the reply type ({@code Message} for the raw reply)
+	 * @param timeout how long to wait, {@code null} for the default timeout
+	 * @param <T> the reply type
+	 * @return the future reply
+	 */
+	<T> CompletableFuture<T> requestAsync(String subject, Object payload, Map<String, String> headers,
+			ParameterizedTypeReference<T> responseType, Duration timeout);
 
 	/**
 	 * Sends a prepared message as it is, adding only the envelope headers it lacks. Used to reply to a request.

@@ -136,17 +136,37 @@ public class NatsTemplate implements NatsOperations {
 	}
 
 	@Override
+	@SuppressWarnings("unchecked")
+	public <T> T request(String subject, Object payload, Map<String, String> headers,
+			ParameterizedTypeReference<T> responseType, Duration timeout) {
+		Duration wait = (timeout != null) ? timeout : this.defaultTimeout;
+		return (T) await(subject, sendRequest(subject, payload, headers, wait), responseType.getType(), wait);
+	}
+
+	@Override
 	public <T> CompletableFuture<T> requestAsync(String subject, Object payload, Class<T> responseType) {
 		return requestAsync(subject, payload, responseType, this.defaultTimeout);
 	}
 
 	@Override
-	@SuppressWarnings("unchecked")
 	public <T> CompletableFuture<T> requestAsync(String subject, Object payload, Class<T> responseType,
 			Duration timeout) {
+		return requestAsyncOfType(subject, payload, Map.of(), responseType, timeout);
+	}
+
+	@Override
+	public <T> CompletableFuture<T> requestAsync(String subject, Object payload, Map<String, String> headers,
+			ParameterizedTypeReference<T> responseType, Duration timeout) {
+		return requestAsyncOfType(subject, payload, headers, responseType.getType(), timeout);
+	}
+
+	@SuppressWarnings("unchecked")
+	private <T> CompletableFuture<T> requestAsyncOfType(String subject, Object payload, Map<String, String> headers,
+			Type responseType, Duration requestedTimeout) {
+		Duration timeout = (requestedTimeout != null) ? requestedTimeout : this.defaultTimeout;
 		CompletableFuture<Message> reply;
 		try {
-			reply = sendRequest(subject, payload, Map.of(), timeout);
+			reply = sendRequest(subject, payload, headers, timeout);
 		}
 		catch (RuntimeException ex) {
 			return CompletableFuture.failedFuture(ex);

@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
@@ -34,16 +36,19 @@ import org.springframework.test.context.DynamicPropertySource;
 import io.github.natsspring.core.NatsServiceErrorException;
 import io.github.natsspring.core.NatsTemplate;
 import io.github.natsspring.jetstream.listener.JetStreamMetadata;
+import io.github.natsspring.sample.billing.client.BillingClient;
 import io.github.natsspring.sample.billing.event.InvoiceEvent;
 import io.github.natsspring.sample.billing.projection.InvoiceProjection;
 import io.github.natsspring.jetstream.listener.DeadLetterHeaders;
 import io.github.natsspring.sample.billing.command.CreateInvoice;
 import io.github.natsspring.sample.billing.command.PayInvoice;
+import io.github.natsspring.sample.billing.command.VoidInvoice;
 import io.github.natsspring.sample.billing.invoice.Invoice;
 import io.github.natsspring.sample.billing.invoice.InvoiceLine;
 import io.github.natsspring.sample.billing.invoice.InvoiceStatus;
 import io.github.natsspring.sample.billing.invoice.TaxRule;
 import io.github.natsspring.sample.billing.query.InvoiceView;
+import io.github.natsspring.sample.billing.query.ListInvoices;
 import io.github.natsspring.test.NatsServerExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -89,6 +94,9 @@ class BillingServiceEndToEndTests {
 	InvoiceProjection projection;
 
 	@Autowired
+	BillingClient billing;
+
+	@Autowired
 	JsonMapper jsonMapper;
 
 	@Test
@@ -112,6 +120,35 @@ class BillingServiceEndToEndTests {
 		assertThat(get("/invoices/does-not-exist").statusCode()).isEqualTo(404);
 		assertThat(post("/invoices", "{\"invoiceId\":\"x\",\"customerId\":\"acme\",\"lines\":[]}").statusCode())
 			.isEqualTo(400);
+	}
+
+	@Test
+	void theTypedClientCallsTheServiceAndGetsItsErrorsTyped() throws Exception {
+		String id = newId();
+		Invoice created = this.billing
+			.create(new CreateInvoice(id, "umbrella", List.of(new InvoiceLine("Training", 2, 2500))));
+		assertThat(created.status()).isEqualTo(InvoiceStatus.OPEN);
+		assertThat(created.subtotalCents()).isEqualTo(5000);
+		await().untilAsserted(() -> assertThat(this.billing.byId(id).get(5, TimeUnit.SECONDS).invoice())
+			.isEqualTo(created));
+		assertThat(this.billing.list(new ListInvoices("umbrella", InvoiceStatus.OPEN)))
+			.extracting((view) -> view.invoice().id())
+			.containsExactly(id);
+		// the HTTP front door answers with what the client got
+		assertThat(get("/invoices/" + id).body()).contains("\"id\":\"" + id + "\"");
+		assertThatExceptionOfType(ExecutionException.class)
+			.isThrownBy(() -> this.billing.byId("does-not-exist").get(5, TimeUnit.SECONDS))
+			.havingCause()
+			.isInstanceOfSatisfying(NatsServiceErrorException.class, (ex) -> {
+				assertThat(ex.getCode()).isEqualTo(404);
+				assertThat(ex.getSubject()).isEqualTo("billing.qry.invoice.by_id");
+			});
+		assertThatExceptionOfType(NatsServiceErrorException.class)
+			.isThrownBy(() -> this.billing.create(new CreateInvoice(newId(), "umbrella", List.of())))
+			.satisfies((ex) -> assertThat(ex.getCode()).isEqualTo(400));
+		assertThatExceptionOfType(NatsServiceErrorException.class)
+			.isThrownBy(() -> this.billing.voidInvoice(new VoidInvoice("does-not-exist", "typo")))
+			.satisfies((ex) -> assertThat(ex.getCode()).isEqualTo(404));
 	}
 
 	@Test

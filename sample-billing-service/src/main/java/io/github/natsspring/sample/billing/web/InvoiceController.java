@@ -1,8 +1,8 @@
 package io.github.natsspring.sample.billing.web;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
-import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -13,7 +13,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-import io.github.natsspring.core.NatsTemplate;
+import io.github.natsspring.sample.billing.client.BillingClient;
 import io.github.natsspring.sample.billing.command.CreateInvoice;
 import io.github.natsspring.sample.billing.command.PayInvoice;
 import io.github.natsspring.sample.billing.command.VoidInvoice;
@@ -26,7 +26,8 @@ import io.github.natsspring.sample.billing.query.ListInvoices;
 
 /**
  * A small HTTP front door so a person can try the service with curl. Commands and queries go over NATS to the
- * billing service, exactly as another service would call it; the rendered document is read from the object store.
+ * billing service through the typed {@link BillingClient}, exactly as another service would call it; the rendered
+ * document is read from the object store.
  *
  * <pre>
  * curl -X POST localhost:8080/invoices -H 'Content-Type: application/json' \
@@ -39,42 +40,40 @@ import io.github.natsspring.sample.billing.query.ListInvoices;
 @RequestMapping("/invoices")
 class InvoiceController {
 
-	private final NatsTemplate nats;
+	private final BillingClient billing;
 
 	private final InvoiceDocuments documents;
 
-	InvoiceController(NatsTemplate nats, InvoiceDocuments documents) {
-		this.nats = nats;
+	InvoiceController(BillingClient billing, InvoiceDocuments documents) {
+		this.billing = billing;
 		this.documents = documents;
 	}
 
 	@PostMapping
 	Invoice create(@RequestBody CreateInvoiceBody body) {
-		return this.nats.request("billing.cmd.invoice.create",
-				new CreateInvoice(body.invoiceId(), body.customerId(), body.lines()), Invoice.class);
+		return this.billing.create(new CreateInvoice(body.invoiceId(), body.customerId(), body.lines()));
 	}
 
 	@PostMapping("/{id}/pay")
 	Invoice pay(@PathVariable String id, @RequestBody PayBody body) {
-		return this.nats.request("billing.cmd.invoice.pay", new PayInvoice(id, body.amountCents()), Invoice.class);
+		return this.billing.pay(new PayInvoice(id, body.amountCents()));
 	}
 
 	@PostMapping("/{id}/void")
 	Invoice voidInvoice(@PathVariable String id, @RequestBody VoidBody body) {
-		return this.nats.request("billing.cmd.invoice.void", new VoidInvoice(id, body.reason()), Invoice.class);
+		return this.billing.voidInvoice(new VoidInvoice(id, body.reason()));
 	}
 
+	/** Answered asynchronously: no request thread waits for the reply. */
 	@GetMapping("/{id}")
-	InvoiceView get(@PathVariable String id) {
-		return this.nats.request("billing.qry.invoice.by_id", id, InvoiceView.class);
+	CompletableFuture<InvoiceView> get(@PathVariable String id) {
+		return this.billing.byId(id);
 	}
 
 	@GetMapping
 	List<InvoiceView> list(@RequestParam(required = false) String customerId,
 			@RequestParam(required = false) InvoiceStatus status) {
-		return this.nats.request("billing.qry.invoice.list", new ListInvoices(customerId, status),
-				new ParameterizedTypeReference<List<InvoiceView>>() {
-				});
+		return this.billing.list(new ListInvoices(customerId, status));
 	}
 
 	@GetMapping(path = "/{id}/document", produces = MediaType.APPLICATION_JSON_VALUE)
