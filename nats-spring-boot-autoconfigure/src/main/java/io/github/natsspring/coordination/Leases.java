@@ -141,13 +141,24 @@ public class Leases implements SmartLifecycle {
 	 * @throws CoordinationException if the server could not be asked
 	 */
 	public Optional<Lease> tryAcquire(String name, Duration ttl) {
+		return attempt(name, ttl).asOptional();
+	}
+
+	/**
+	 * One attempt to acquire a lease, saying who holds it when it is held.
+	 * @param name the lease's name
+	 * @param ttl how long it lasts without renewal, {@code null} for the default
+	 * @return the lease, or its holder
+	 * @throws CoordinationException if the server could not be asked
+	 */
+	public LeaseAttempt attempt(String name, Duration ttl) {
 		Duration normalized = this.shared.normalize(ttl);
 		String key = keyOf(name);
 		String id = newId();
 		Attempt attempt = this.shared.operations()
 			.acquire(key, new LeaseValue(this.shared.instanceId(), id, normalized));
-		return attempt.isAcquired() ? Optional.of(lease(name, key, id, attempt.revision(), normalized))
-				: Optional.empty();
+		return attempt.isAcquired() ? new LeaseAttempt(lease(name, key, id, attempt.revision(), normalized), null)
+				: new LeaseAttempt(null, attempt.holder());
 	}
 
 	/**
