@@ -3,6 +3,8 @@ package io.github.natsspring.coordination;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.nats.client.JetStreamApiException;
 import io.nats.client.PublishOptions;
@@ -33,11 +35,19 @@ final class LeaseOperations {
 
 	private static final String KV_OPERATION = "KV-Operation";
 
+	private static final int MAX_MARKERS = 1024;
+
 	private static final String MARKER_REASON = "Nats-Marker-Reason";
 
 	private final CoordinationBucket bucket;
 
 	private final StaleLeases stale = new StaleLeases();
+
+	/**
+	 * The revision of the marker this instance's last release of a key left (or last saw): the next acquisition
+	 * writes over it at once, instead of finding out with a failed write and a read.
+	 */
+	private final Map<String, Long> markers = new ConcurrentHashMap<>();
 
 	LeaseOperations(CoordinationBucket bucket) {
 		this.bucket = bucket;
@@ -57,7 +67,8 @@ final class LeaseOperations {
 	Attempt acquire(String key, LeaseValue value) {
 		Opened opened = this.bucket.open();
 		checkTtl(opened, value.ttl());
-		long expected = 0;
+		Long marker = this.markers.remove(key);
+		long expected = (marker != null) ? marker : 0;
 		Entry last = null;
 		// a few rounds: between reading the latest entry and writing, another contender may write
 		for (int round = 0; round < 3; round++) {
@@ -142,7 +153,7 @@ final class LeaseOperations {
 		long expected = lease.revision();
 		for (int round = 0; round < 2; round++) {
 			try {
-				purge(opened, lease.key(), expected, lease.ttl());
+				rememberMarker(lease.key(), purge(opened, lease.key(), expected, lease.ttl()));
 				return true;
 			}
 			catch (JetStreamApiException ex) {
@@ -196,7 +207,15 @@ final class LeaseOperations {
 		return ack.getSeqno();
 	}
 
-	private static void purge(Opened opened, String key, long expectedRevision, Duration ttl)
+	private void rememberMarker(String key, long revision) {
+		if (this.markers.size() >= MAX_MARKERS) {
+			// a hint only: forgetting costs the next acquisition of a key one failed write and a read
+			this.markers.clear();
+		}
+		this.markers.put(key, revision);
+	}
+
+	private static long purge(Opened opened, String key, long expectedRevision, Duration ttl)
 			throws IOException, JetStreamApiException {
 		Headers headers = new Headers().put(KV_OPERATION, "PURGE").put("Nats-Rollup", "sub");
 		PublishOptions.Builder options = PublishOptions.builder().expectedLastSubjectSequence(expectedRevision);
@@ -204,7 +223,7 @@ final class LeaseOperations {
 			// the marker goes too, so that keys used once (a lock per order) do not pile up
 			options.messageTtlSeconds(seconds(ttl));
 		}
-		opened.jetStream().publish(opened.subject(key), headers, null, options.build());
+		return opened.jetStream().publish(opened.subject(key), headers, null, options.build()).getSeqno();
 	}
 
 	/** The server counts message TTLs in whole seconds. */

@@ -128,7 +128,7 @@ class LeaseTests {
 			KeptLease kept = leasesA.keep(held, (lost) -> {
 			});
 			// kept alive past its TTL by renewals
-			assertThat(leasesB.acquire("nightly", null, Duration.ofSeconds(3))).isEmpty();
+			assertThat(leasesB.acquire("nightly", null, Duration.ofMillis(2500))).isEmpty();
 			assertThat(kept.isHeld()).isTrue();
 			assertThat(kept.getLease().revision()).isGreaterThan(held.revision());
 

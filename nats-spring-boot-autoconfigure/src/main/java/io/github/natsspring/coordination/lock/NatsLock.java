@@ -19,9 +19,10 @@ import io.github.natsspring.coordination.Leases;
 
 /**
  * One lock of a {@link NatsLockRegistry}: a local reentrant lock for the threads of this instance, and a lease for
- * all instances, acquired by the first lock of a thread and released by its last unlock.
+ * all instances, acquired by the first lock of a thread and released by its last unlock. The holding thread can
+ * ask for the lease's {@linkplain #getFencingToken() fencing token}, to hand to the resource the lock protects.
  */
-final class NatsLock implements DistributedLock {
+public final class NatsLock implements DistributedLock {
 
 	private static final Log logger = LogFactory.getLog(NatsLock.class);
 
@@ -178,6 +179,28 @@ final class NatsLock implements DistributedLock {
 		finally {
 			this.local.unlock();
 		}
+	}
+
+	/**
+	 * The fencing token of the current holding: larger for every later holder of this lock.
+	 * @return the token
+	 * @throws IllegalStateException if the current thread does not hold the lock
+	 */
+	public long getFencingToken() {
+		KeptLease lease = this.held;
+		if (!this.local.isHeldByCurrentThread() || lease == null) {
+			throw new IllegalStateException("The current thread does not hold lock '" + this.name + "'");
+		}
+		return lease.getFencingToken();
+	}
+
+	/**
+	 * Whether this instance holds the lock (in any thread) and its lease was renewed in time.
+	 * @return {@code true} while held
+	 */
+	public boolean isHeld() {
+		KeptLease lease = this.held;
+		return lease != null && lease.isHeld();
 	}
 
 	void renew(Duration ttl) {
