@@ -140,37 +140,36 @@ final class LeaderCandidate {
 			}
 		}
 		logger.warn("Leadership of role '" + this.role + "' was lost: " + reason);
-		this.listener.revoked(this.role, lease, reason);
+		this.listener.revoked(this.role, lease, reason, false);
 	}
 
 	/**
 	 * Gives up leadership, if held, and lets the others have it: this candidate tries again only after two retry
-	 * intervals, while the others are woken by the release at once.
+	 * intervals, while the others are woken by the release at once. The revocation is announced (and its listeners
+	 * have run) before the lease is released, so that no other instance leads while this one still acts as leader.
 	 */
 	void yieldLeadership() {
-		Lease released = null;
+		KeptLease yielded;
 		synchronized (this) {
-			if (this.kept != null) {
-				released = this.kept.getLease();
-				this.kept.release();
-				this.kept = null;
+			yielded = this.kept;
+			this.kept = null;
+			if (yielded != null && this.running) {
 				if (this.next != null) {
 					this.next.cancel(false);
 				}
-				if (this.running) {
-					this.quietUntil = System.nanoTime() + this.retryInterval.multipliedBy(2).toNanos();
-					schedule(this.retryInterval.multipliedBy(2));
-				}
+				this.quietUntil = System.nanoTime() + this.retryInterval.multipliedBy(2).toNanos();
+				schedule(this.retryInterval.multipliedBy(2));
 			}
 		}
-		if (released != null) {
-			this.listener.revoked(this.role, released, "yielded");
+		if (yielded != null) {
+			this.listener.revoked(this.role, yielded.getLease(), "yielded", true);
+			yielded.release();
 		}
 	}
 
-	/** Stops competing and releases leadership, if held. */
+	/** Stops competing and, if leading, announces the revocation and then releases the role. */
 	void stop() {
-		Lease released = null;
+		KeptLease stopped;
 		synchronized (this) {
 			this.running = false;
 			if (this.next != null) {
@@ -186,14 +185,12 @@ final class LeaderCandidate {
 				}
 				this.releaseHint = null;
 			}
-			if (this.kept != null) {
-				released = this.kept.getLease();
-				this.kept.release();
-				this.kept = null;
-			}
+			stopped = this.kept;
+			this.kept = null;
 		}
-		if (released != null) {
-			this.listener.revoked(this.role, released, "the application stops");
+		if (stopped != null) {
+			this.listener.revoked(this.role, stopped.getLease(), "the application stops", true);
+			stopped.release();
 		}
 	}
 
@@ -214,7 +211,11 @@ final class LeaderCandidate {
 
 		void granted(String role, Lease lease);
 
-		void revoked(String role, Lease lease, String reason);
+		/**
+		 * Leadership ended.
+		 * @param wait whether to return only once the revocation's listeners have run
+		 */
+		void revoked(String role, Lease lease, String reason, boolean wait);
 
 	}
 

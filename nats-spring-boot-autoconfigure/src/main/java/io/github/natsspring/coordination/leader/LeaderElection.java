@@ -7,7 +7,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -31,8 +35,10 @@ import io.github.natsspring.coordination.Leases;
  * <p>
  * Grants and revocations are published as {@link NatsLeaderGrantedEvent} and {@link NatsLeaderRevokedEvent} (and as
  * Spring Integration's {@code OnGrantedEvent} and {@code OnRevokedEvent} where it is present), from one thread of
- * their own, so a slow event listener never delays a renewal. A leadership whose renewals fail for two thirds of
- * its TTL is revoked here before any other instance can be granted it.
+ * their own, so a slow event listener never delays a renewal. A leader that yields or stops announces the
+ * revocation, and waits for its listeners (at most 10 seconds), before it releases the role; a leadership whose
+ * renewals fail for two thirds of its TTL is revoked here a third of the TTL before any other instance can be
+ * granted it.
  */
 public class LeaderElection implements SmartLifecycle {
 
@@ -49,6 +55,9 @@ public class LeaderElection implements SmartLifecycle {
 
 	private final LeadershipEvents events;
 
+	/** How long a yield or stop waits for the listeners of the revocation before it releases the role. */
+	private static final Duration EVENT_WAIT = Duration.ofSeconds(10);
+
 	private final Map<String, LeaderCandidate> candidates = new LinkedHashMap<>();
 
 	private Supplier<Set<String>> moreRoles = Set::of;
@@ -60,6 +69,8 @@ public class LeaderElection implements SmartLifecycle {
 	private volatile boolean running;
 
 	private volatile Thread startingThread;
+
+	private volatile Thread eventThread;
 
 	/**
 	 * Creates an election; nothing is sent before it starts.
@@ -174,6 +185,7 @@ public class LeaderElection implements SmartLifecycle {
 		this.eventExecutor = Executors.newSingleThreadExecutor((runnable) -> {
 			Thread thread = new Thread(runnable, "nats-leader-events");
 			thread.setDaemon(true);
+			this.eventThread = thread;
 			return thread;
 		});
 		for (String role : this.moreRoles.get()) {
@@ -231,13 +243,13 @@ public class LeaderElection implements SmartLifecycle {
 		return this.running;
 	}
 
-	private void publish(Runnable event) {
+	private Future<?> publish(Runnable event) {
 		ExecutorService executor = this.eventExecutor;
 		if (executor == null) {
-			return;
+			return CompletableFuture.completedFuture(null);
 		}
 		try {
-			executor.execute(() -> {
+			return executor.submit(() -> {
 				try {
 					event.run();
 				}
@@ -248,6 +260,20 @@ public class LeaderElection implements SmartLifecycle {
 		}
 		catch (RejectedExecutionException ex) {
 			// stopped
+			return CompletableFuture.completedFuture(null);
+		}
+	}
+
+	private static void awaitQuietly(Future<?> published) {
+		try {
+			published.get(EVENT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			logger.warn("Listeners of a leadership revocation did not finish within " + EVENT_WAIT
+					+ "; releasing the role anyway");
 		}
 	}
 
@@ -273,10 +299,14 @@ public class LeaderElection implements SmartLifecycle {
 		}
 
 		@Override
-		public void revoked(String role, Lease lease, String reason) {
+		public void revoked(String role, Lease lease, String reason, boolean wait) {
 			logger.info("This instance (" + lease.holder() + ") no longer leads role '" + role + "': " + reason);
-			publish(() -> LeaderElection.this.events.revoked(LeaderElection.this, role, lease.holder(),
-					lease.fencingToken(), reason));
+			Future<?> published = publish(() -> LeaderElection.this.events.revoked(LeaderElection.this, role,
+					lease.holder(), lease.fencingToken(), reason));
+			// a listener that yields from an event would wait for itself
+			if (wait && Thread.currentThread() != LeaderElection.this.eventThread) {
+				awaitQuietly(published);
+			}
 		}
 
 	}
