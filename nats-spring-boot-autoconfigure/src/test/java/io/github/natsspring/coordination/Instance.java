@@ -7,6 +7,7 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
 
@@ -40,6 +41,20 @@ final class Instance implements AutoCloseable {
 	 * @return the running instance
 	 */
 	static Instance start(String url, String name, List<Class<?>> configuration, String... properties) {
+		return start(url, name, configuration, List.of(), properties);
+	}
+
+	/**
+	 * Starts an instance with application listeners that hear every event, from the first.
+	 * @param url the NATS servers
+	 * @param name the instance id, also its application name
+	 * @param configuration user configuration classes, may be empty
+	 * @param listeners the listeners
+	 * @param properties more properties, as {@code key=value}
+	 * @return the running instance
+	 */
+	static Instance start(String url, String name, List<Class<?>> configuration,
+			List<ApplicationListener<?>> listeners, String... properties) {
 		List<Class<?>> sources = new ArrayList<>();
 		sources.add(Application.class);
 		sources.addAll(configuration);
@@ -50,6 +65,7 @@ final class Instance implements AutoCloseable {
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(sources.toArray(Class<?>[]::new))
 			.web(WebApplicationType.NONE)
 			.logStartupInfo(false)
+			.listeners(listeners.toArray(ApplicationListener<?>[]::new))
 			.properties(all.toArray(String[]::new))
 			.run();
 		return new Instance(context);
