@@ -21,6 +21,7 @@ import org.springframework.aop.support.StaticMethodMatcherPointcut;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.core.annotation.AnnotationUtils;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
 import org.springframework.util.StringUtils;
@@ -46,6 +47,9 @@ public class LeaderOnlyBeanPostProcessor extends AbstractBeanFactoryAwareAdvisin
 
 	private final Set<String> roles = ConcurrentHashMap.newKeySet();
 
+	/** Classes found without leader-only methods, inspected once. */
+	private final Set<Class<?>> classesWithout = ConcurrentHashMap.newKeySet();
+
 	private ConfigurableBeanFactory beanFactory;
 
 	public LeaderOnlyBeanPostProcessor() {
@@ -63,8 +67,19 @@ public class LeaderOnlyBeanPostProcessor extends AbstractBeanFactoryAwareAdvisin
 	@Override
 	public Object postProcessAfterInitialization(Object bean, String beanName) {
 		Class<?> targetClass = AopProxyUtils.ultimateTargetClass(bean);
-		ReflectionUtils.doWithMethods(targetClass, (method) -> collect(beanName, method),
-				(method) -> AnnotatedElementUtils.hasAnnotation(method, NatsLeaderOnly.class));
+		if (this.classesWithout.contains(targetClass)
+				|| !AnnotationUtils.isCandidateClass(targetClass, NatsLeaderOnly.class)) {
+			return bean;
+		}
+		boolean[] found = { false };
+		ReflectionUtils.doWithMethods(targetClass, (method) -> {
+			found[0] = true;
+			collect(beanName, method);
+		}, (method) -> AnnotatedElementUtils.hasAnnotation(method, NatsLeaderOnly.class));
+		if (!found[0]) {
+			this.classesWithout.add(targetClass);
+			return bean;
+		}
 		return super.postProcessAfterInitialization(bean, beanName);
 	}
 
@@ -123,7 +138,7 @@ public class LeaderOnlyBeanPostProcessor extends AbstractBeanFactoryAwareAdvisin
 	}
 
 	private static String attribute(Annotation annotation, String name) {
-		Object value = org.springframework.core.annotation.AnnotationUtils.getValue(annotation, name);
+		Object value = AnnotationUtils.getValue(annotation, name);
 		return (value != null) ? value.toString() : "";
 	}
 
