@@ -14,6 +14,13 @@ public final class NatsLifecyclePhases {
 	/** JetStream topology reconciliation: after the connection, before anything consumes. */
 	public static final int RECONCILE = CONNECTION + 100;
 
+	/**
+	 * Leases, locks and leader election: after reconciliation, so that the coordination bucket joins a topology
+	 * already made real; stopped after the listeners finished their in-flight work (which may hold locks) and
+	 * before the connection drains, so that every lease is released.
+	 */
+	public static final int COORDINATION = CONNECTION + 150;
+
 	/** Annotated listeners and watchers. */
 	public static final int LISTENERS = CONNECTION + 200;
 

@@ -213,6 +213,18 @@ public class NatsListenerEndpointRegistry implements DisposableBean, SmartLifecy
 		}
 	}
 
+	/**
+	 * Stops one container, as {@link #stopContainer(String)}, that is not expected to run again until
+	 * {@link #startContainer(String) started} again: health reports it UNKNOWN rather than DOWN (a leader-only
+	 * listener on an instance that no longer leads, for example).
+	 * @param id the endpoint id
+	 */
+	public void stopContainerUntilStarted(String id) {
+		requireContainer(id);
+		this.startedOnRequest.remove(id);
+		stopContainer(id);
+	}
+
 	private ListenerContainer requireContainer(String id) {
 		synchronized (this.registryMonitor) {
 			ListenerContainer container = this.containers.get(id);

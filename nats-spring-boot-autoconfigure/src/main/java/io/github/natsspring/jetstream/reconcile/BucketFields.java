@@ -43,7 +43,10 @@ final class BucketFields {
 						(c) -> Values.userMetadata(c.getMetadata()), (b, d) -> b.metadata(d.metadata()))
 					.compareWithin(Values::declaredKeys)
 					.updateWith((b, d, c) -> b.metadata(Values.mergedMetadata(c.getMetadata(), d.metadata())))
-					.since((value) -> (value instanceof Map<?, ?> map && !map.isEmpty()) ? "2.10.0" : null));
+					.since((value) -> (value instanceof Map<?, ?> map && !map.isEmpty()) ? "2.10.0" : null),
+				kv("limit-marker-ttl", KeyValueDeclaration::limitMarkerTtl, BucketFields::limitMarkerTtl,
+						(b, d) -> b.allowMessageTtl(true).subjectDeleteMarkerTtl(d.limitMarkerTtl()))
+					.since("2.11.0"));
 
 	static final List<FieldSpec<ObjectStoreDeclaration, StreamConfiguration, StreamConfiguration.Builder>> OBJECT_STORE = List
 		.of(os("storage", ObjectStoreDeclaration::storage, StreamConfiguration::getStorageType,
@@ -90,6 +93,14 @@ final class BucketFields {
 		builder.maxAge(ttl);
 		boolean shorter = !ttl.isZero() && ttl.compareTo(DEFAULT_DUPLICATE_WINDOW) < 0;
 		builder.duplicateWindow(shorter ? ttl : DEFAULT_DUPLICATE_WINDOW);
+	}
+
+	/**
+	 * A bucket's limit marker TTL is its stream's subject delete marker TTL, and only counts where the stream lets
+	 * messages carry a TTL: without that, keys cannot expire one by one.
+	 */
+	private static Object limitMarkerTtl(StreamConfiguration configuration) {
+		return configuration.getAllowMessageTtl() ? Values.duration(configuration.getSubjectDeleteMarkerTtl()) : null;
 	}
 
 	private static void compression(StreamConfiguration.Builder builder, Boolean compressed) {

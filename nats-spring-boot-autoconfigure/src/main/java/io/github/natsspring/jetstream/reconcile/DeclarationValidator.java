@@ -198,6 +198,12 @@ final class DeclarationValidator {
 					"Set history between 1 and 64.");
 		}
 		checkNotNegative(bucket.ttl(), origin, "ttl");
+		if (bucket.limitMarkerTtl() != null && bucket.limitMarkerTtl().compareTo(Duration.ofSeconds(1)) < 0) {
+			throw new InvalidDeclarationException(origin.describe("limit-marker-ttl"),
+					"limit-marker-ttl " + bucket.limitMarkerTtl() + " is shorter than one second, the least NATS keeps"
+							+ " a marker",
+					"Set limit-marker-ttl to 1s or more.");
+		}
 		checkSize(bucket.maxBytes(), origin, "max-bytes");
 		checkSize(bucket.maxValueSize(), origin, "max-value-size");
 		checkReplicas(bucket.replicas(), 1, origin);

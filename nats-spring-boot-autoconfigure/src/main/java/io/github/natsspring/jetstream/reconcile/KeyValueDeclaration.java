@@ -7,6 +7,7 @@ import java.util.Map;
 
 import io.nats.client.api.StorageType;
 
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -24,13 +25,36 @@ import org.springframework.util.unit.DataSize;
  * @param compression whether the bucket's storage is compressed (s2)
  * @param metadata user metadata; only the declared keys are compared and written (keys others set on the server
  * stay), and keys starting with "_nats." belong to the server and are ignored
+ * @param limitMarkerTtl lets keys carry their own TTL (per-message TTL) and keeps a delete marker this long when a
+ * key is removed by a TTL, so that watchers see it go (needs nats-server 2.11; per-key TTL cannot be switched off
+ * again)
  */
 public record KeyValueDeclaration(String name, Integer history, Duration ttl, DataSize maxBytes,
 		DataSize maxValueSize, StorageType storage, Integer replicas, String description, Boolean compression,
-		Map<String, String> metadata) {
+		Map<String, String> metadata, Duration limitMarkerTtl) {
 
+	@ConstructorBinding
 	public KeyValueDeclaration {
 		metadata = (metadata != null) ? Collections.unmodifiableMap(new LinkedHashMap<>(metadata)) : null;
+	}
+
+	/**
+	 * A bucket without per-key TTL, as before {@code limitMarkerTtl} existed.
+	 * @param name the bucket name
+	 * @param history how many values are kept per key
+	 * @param ttl how long a value lives
+	 * @param maxBytes how much the bucket may store
+	 * @param maxValueSize largest value the bucket accepts
+	 * @param storage storage type
+	 * @param replicas number of replicas
+	 * @param description description of the bucket
+	 * @param compression whether the bucket's storage is compressed
+	 * @param metadata user metadata
+	 */
+	public KeyValueDeclaration(String name, Integer history, Duration ttl, DataSize maxBytes, DataSize maxValueSize,
+			StorageType storage, Integer replicas, String description, Boolean compression,
+			Map<String, String> metadata) {
+		this(name, history, ttl, maxBytes, maxValueSize, storage, replicas, description, compression, metadata, null);
 	}
 
 	/**
@@ -39,7 +63,7 @@ public record KeyValueDeclaration(String name, Integer history, Duration ttl, Da
 	 * @return the declaration
 	 */
 	public static KeyValueDeclaration of(String name) {
-		return new KeyValueDeclaration(name, null, null, null, null, null, null, null, null, null);
+		return new KeyValueDeclaration(name, null, null, null, null, null, null, null, null, null, null);
 	}
 
 }
