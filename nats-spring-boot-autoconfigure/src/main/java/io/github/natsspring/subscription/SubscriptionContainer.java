@@ -69,6 +69,11 @@ final class SubscriptionContainer implements ListenerContainer {
 	}
 
 	@Override
+	public String getKind() {
+		return "subscription";
+	}
+
+	@Override
 	public String getId() {
 		return this.endpoint.id();
 	}

@@ -225,6 +225,16 @@ class BillingServiceEndToEndTests {
 		assertThat(nats.path("components").path("services").path("components").path("billing").path("status")
 			.asString()).isEqualTo("UP");
 		assertThat(nats.path("components").path("jetstream").path("status").asString()).isEqualTo("UP");
+		JsonNode actuator = this.jsonMapper.readTree(get("/actuator/nats").body());
+		JsonNode billing = actuator.path("services").get(0);
+		assertThat(billing.path("name").asString()).isEqualTo("billing");
+		assertThat(billing.path("running").asBoolean()).isTrue();
+		assertThat(billing.path("endpoints")).anySatisfy((endpoint) -> {
+			assertThat(endpoint.path("subject").asString()).isEqualTo("billing.qry.invoice.list");
+			assertThat(endpoint.path("requests").asLong()).isPositive();
+		});
+		assertThat(actuator.path("topology").path("resources")).isNotEmpty()
+			.allSatisfy((resource) -> assertThat(resource.path("state").asString()).isEqualTo("in-sync"));
 		String metrics = get("/actuator/prometheus").body();
 		assertThat(metrics).contains("nats_client_connected 1.0")
 			.contains("nats_service_requests_seconds_count{endpoint=\"list\",service=\"billing\"}")
