@@ -6,6 +6,9 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
+import org.springframework.aot.hint.annotation.Reflective;
+
+import io.github.natsspring.aot.ListenerMethodReflectiveProcessor;
 import io.github.natsspring.listener.ListenerAnnotation;
 
 /**
@@ -41,6 +44,7 @@ import io.github.natsspring.listener.ListenerAnnotation;
 @Target({ ElementType.METHOD, ElementType.ANNOTATION_TYPE })
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
+@Reflective(ListenerMethodReflectiveProcessor.class)
 @ListenerAnnotation
 public @interface JetStreamListener {
 

@@ -3,15 +3,13 @@ package io.github.natsspring.autoconfigure;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Supplier;
 
 import io.nats.client.KeyValue;
 import io.nats.client.ObjectStore;
 
 import org.springframework.beans.BeansException;
-import org.springframework.beans.factory.BeanFactory;
-import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.config.RuntimeBeanReference;
 import org.springframework.beans.factory.support.AutowireCandidateQualifier;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.beans.factory.support.BeanDefinitionRegistryPostProcessor;
@@ -26,8 +24,6 @@ import io.github.natsspring.core.NatsMessageConverter;
 import io.github.natsspring.jetstream.reconcile.KeyValueDeclaration;
 import io.github.natsspring.jetstream.reconcile.ObjectStoreDeclaration;
 import io.github.natsspring.kv.KeyValueTemplate;
-import io.github.natsspring.kv.LazyKeyValue;
-import io.github.natsspring.objectstore.LazyObjectStore;
 import io.github.natsspring.objectstore.ObjectStoreTemplate;
 
 /**
@@ -36,20 +32,13 @@ import io.github.natsspring.objectstore.ObjectStoreTemplate;
  * qualified with the bucket name: {@code @Qualifier("CONFIG") KeyValue config}. The buckets open on first use, so
  * creating these beans does no I/O.
  */
-class NatsBucketBeanRegistrar implements BeanDefinitionRegistryPostProcessor, EnvironmentAware, BeanFactoryAware {
+class NatsBucketBeanRegistrar implements BeanDefinitionRegistryPostProcessor, EnvironmentAware {
 
 	private Environment environment;
-
-	private BeanFactory beanFactory;
 
 	@Override
 	public void setEnvironment(Environment environment) {
 		this.environment = environment;
-	}
-
-	@Override
-	public void setBeanFactory(BeanFactory beanFactory) throws BeansException {
-		this.beanFactory = beanFactory;
 	}
 
 	@Override
@@ -59,20 +48,19 @@ class NatsBucketBeanRegistrar implements BeanDefinitionRegistryPostProcessor, En
 				Bindable.mapOf(String.class, KeyValueDeclaration.class))
 			.orElse(Map.of()), KeyValueDeclaration::name)) {
 			String keyValueBean = "natsKeyValue." + bucket;
-			register(registry, keyValueBean, KeyValue.class, bucket,
-					() -> LazyKeyValue.create(this.beanFactory.getBean(NatsConnectionManager.class), bucket));
-			register(registry, "natsKeyValueTemplate." + bucket, KeyValueTemplate.class, bucket,
-					() -> new KeyValueTemplate(this.beanFactory.getBean(keyValueBean, KeyValue.class),
-							this.beanFactory.getBean(NatsMessageConverter.class)));
+			register(registry, keyValueBean, KeyValue.class, bucket, "keyValue",
+					new RuntimeBeanReference(NatsConnectionManager.class), bucket);
+			register(registry, "natsKeyValueTemplate." + bucket, KeyValueTemplate.class, bucket, "keyValueTemplate",
+					new RuntimeBeanReference(keyValueBean), new RuntimeBeanReference(NatsMessageConverter.class));
 		}
 		for (String bucket : names(binder.bind("nats.jetstream.object-store",
 				Bindable.mapOf(String.class, ObjectStoreDeclaration.class))
 			.orElse(Map.of()), ObjectStoreDeclaration::name)) {
 			String objectStoreBean = "natsObjectStore." + bucket;
-			register(registry, objectStoreBean, ObjectStore.class, bucket,
-					() -> LazyObjectStore.create(this.beanFactory.getBean(NatsConnectionManager.class), bucket));
+			register(registry, objectStoreBean, ObjectStore.class, bucket, "objectStore",
+					new RuntimeBeanReference(NatsConnectionManager.class), bucket);
 			register(registry, "natsObjectStoreTemplate." + bucket, ObjectStoreTemplate.class, bucket,
-					() -> new ObjectStoreTemplate(this.beanFactory.getBean(objectStoreBean, ObjectStore.class)));
+					"objectStoreTemplate", new RuntimeBeanReference(objectStoreBean));
 		}
 	}
 
@@ -85,12 +73,21 @@ class NatsBucketBeanRegistrar implements BeanDefinitionRegistryPostProcessor, En
 		return names;
 	}
 
-	private static <T> void register(BeanDefinitionRegistry registry, String beanName, Class<T> type, String bucket,
-			Supplier<T> supplier) {
+	/**
+	 * Registers a bean made by a factory method of {@link NatsBucketBeans} with explicit arguments, a definition AOT
+	 * processing can turn into code.
+	 */
+	private static void register(BeanDefinitionRegistry registry, String beanName, Class<?> type, String bucket,
+			String factoryMethod, Object... arguments) {
 		if (registry.containsBeanDefinition(beanName)) {
 			return;
 		}
-		RootBeanDefinition definition = new RootBeanDefinition(type, supplier);
+		RootBeanDefinition definition = new RootBeanDefinition(NatsBucketBeans.class);
+		definition.setFactoryMethodName(factoryMethod);
+		definition.setTargetType(type);
+		for (int i = 0; i < arguments.length; i++) {
+			definition.getConstructorArgumentValues().addIndexedArgumentValue(i, arguments[i]);
+		}
 		definition.addQualifier(new AutowireCandidateQualifier(Qualifier.class, bucket));
 		registry.registerBeanDefinition(beanName, definition);
 	}

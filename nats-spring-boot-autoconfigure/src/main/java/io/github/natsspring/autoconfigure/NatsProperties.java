@@ -99,6 +99,8 @@ public class NatsProperties {
 
 	private final Observation observation = new Observation();
 
+	private final Actuator actuator = new Actuator();
+
 	public List<String> getServers() {
 		return this.servers;
 	}
@@ -225,6 +227,10 @@ public class NatsProperties {
 
 	public Observation getObservation() {
 		return this.observation;
+	}
+
+	public Actuator getActuator() {
+		return this.actuator;
 	}
 
 	@Override
@@ -407,6 +413,40 @@ public class NatsProperties {
 
 		public void setEnabled(Boolean enabled) {
 			this.enabled = enabled;
+		}
+
+	}
+
+	/**
+	 * The {@code /actuator/nats} endpoint.
+	 */
+	public static class Actuator {
+
+		/**
+		 * How long what the endpoint read from the server (topology, consumer info) is reused, so that a polling loop
+		 * does not flood the JetStream API. Zero reads on every request.
+		 */
+		private Duration cacheTimeToLive = Duration.ofSeconds(2);
+
+		/**
+		 * Whether POST /actuator/nats/topology may run the reconciler (in its configured mode).
+		 */
+		private boolean reconcileEnabled;
+
+		public Duration getCacheTimeToLive() {
+			return this.cacheTimeToLive;
+		}
+
+		public void setCacheTimeToLive(Duration cacheTimeToLive) {
+			this.cacheTimeToLive = cacheTimeToLive;
+		}
+
+		public boolean isReconcileEnabled() {
+			return this.reconcileEnabled;
+		}
+
+		public void setReconcileEnabled(boolean reconcileEnabled) {
+			this.reconcileEnabled = reconcileEnabled;
 		}
 
 	}

@@ -18,6 +18,14 @@ public interface ListenerContainer {
 	String getId();
 
 	/**
+	 * The kind of listener, as in metrics: {@code subscription}, {@code jetstream}, {@code kv}.
+	 * @return the kind
+	 */
+	default String getKind() {
+		return "listener";
+	}
+
+	/**
 	 * Starts consuming.
 	 * @param connection the established connection
 	 */

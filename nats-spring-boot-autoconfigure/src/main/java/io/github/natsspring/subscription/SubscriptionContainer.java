@@ -62,6 +62,11 @@ final class SubscriptionContainer implements ListenerContainer {
 	}
 
 	@Override
+	public String getKind() {
+		return "subscription";
+	}
+
+	@Override
 	public String getId() {
 		return this.endpoint.id();
 	}

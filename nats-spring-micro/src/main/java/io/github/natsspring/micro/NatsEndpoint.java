@@ -6,6 +6,10 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
+import org.springframework.aot.hint.annotation.Reflective;
+
+import io.github.natsspring.aot.ListenerMethodReflectiveProcessor;
+
 /**
  * Marks a method of a {@link NatsService @NatsService} bean as an endpoint: it answers the requests sent to its
  * subject.
@@ -24,6 +28,7 @@ import java.lang.annotation.Target;
 @Target({ ElementType.METHOD, ElementType.ANNOTATION_TYPE })
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
+@Reflective(ListenerMethodReflectiveProcessor.class)
 public @interface NatsEndpoint {
 
 	/**

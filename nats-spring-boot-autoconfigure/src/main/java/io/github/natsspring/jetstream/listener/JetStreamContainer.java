@@ -127,6 +127,11 @@ abstract class JetStreamContainer implements ListenerContainer {
 	}
 
 	@Override
+	public String getKind() {
+		return KIND;
+	}
+
+	@Override
 	public String getId() {
 		return this.endpoint.id();
 	}

@@ -690,6 +690,44 @@ public class JetStreamReconciler implements SmartLifecycle, ApplicationEventPubl
 	}
 
 	/**
+	 * Compares every declared resource with the server now, writing nothing: the planner's reads and comparisons,
+	 * and for each resource what a reconciliation in the configured mode would do. Unlike {@link #getReport()},
+	 * which is as of the latest reconciliation, this sees changes made on the server since (for example with the
+	 * {@code nats} CLI).
+	 * @return the inspection, or {@code null} when NATS is not connected
+	 * @throws JetStreamReconcileException when JetStream is not enabled or did not answer
+	 */
+	public TopologyInspection inspect() {
+		Connection connection = this.connectionManager.getConnectionIfAvailable();
+		if (connection == null) {
+			return null;
+		}
+		ReconcileRun run;
+		List<ManagedResource<?, ?, ?>> resources;
+		synchronized (this.lock) {
+			run = newRun(connection);
+			resources = allResources();
+		}
+		// outside the lock: a read must not hold back a reconciliation, nor wait for one
+		try {
+			return new TopologyInspector(this.mode, this.failOnConflict).inspect(run, resources);
+		}
+		catch (IOException ex) {
+			throw new JetStreamReconcileException("Could not read the JetStream topology: nats-server "
+					+ run.server().version() + " did not answer a JetStream request (" + ex.getMessage() + ")", null,
+					true, ex);
+		}
+	}
+
+	/**
+	 * Whether a failed reconciliation stops before anything is written ({@code fail-on-conflict}).
+	 * @return {@code true} when conflicts hold back every write
+	 */
+	public boolean isFailOnConflict() {
+		return this.failOnConflict;
+	}
+
+	/**
 	 * The outcome of the latest reconciliation, including resources ensured from code since.
 	 * @return the report; empty before the first reconciliation
 	 */

@@ -119,6 +119,11 @@ final class KvWatchContainer implements ListenerContainer, ConnectionListener {
 	}
 
 	@Override
+	public String getKind() {
+		return "kv";
+	}
+
+	@Override
 	public String getId() {
 		return this.endpoint.id();
 	}

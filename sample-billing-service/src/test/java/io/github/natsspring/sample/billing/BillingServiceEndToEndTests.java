@@ -5,11 +5,18 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
@@ -22,6 +29,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.yaml.snakeyaml.Yaml;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -262,11 +270,59 @@ class BillingServiceEndToEndTests {
 		assertThat(nats.path("components").path("services").path("components").path("billing").path("status")
 			.asString()).isEqualTo("UP");
 		assertThat(nats.path("components").path("jetstream").path("status").asString()).isEqualTo("UP");
+		JsonNode actuator = this.jsonMapper.readTree(get("/actuator/nats").body());
+		JsonNode billing = actuator.path("services").get(0);
+		assertThat(billing.path("name").asString()).isEqualTo("billing");
+		assertThat(billing.path("running").asBoolean()).isTrue();
+		assertThat(billing.path("endpoints")).anySatisfy((endpoint) -> {
+			assertThat(endpoint.path("subject").asString()).isEqualTo("billing.qry.invoice.list");
+			assertThat(endpoint.path("requests").asLong()).isPositive();
+		});
+		assertThat(actuator.path("topology").path("resources")).isNotEmpty()
+			.allSatisfy((resource) -> assertThat(resource.path("state").asString()).isEqualTo("in-sync"));
 		String metrics = get("/actuator/prometheus").body();
 		assertThat(metrics).contains("nats_client_connected 1.0")
 			.contains("nats_service_requests_seconds_count{endpoint=\"list\",service=\"billing\"}")
 			.contains("nats_listener_seconds_count{kind=\"jetstream\",listener=\"invoiceProjection.apply\",outcome=\"acked\"}")
 			.contains("nats_listener_pending{consumer=\"invoice-projection\"");
+	}
+
+	@Test
+	void theDashboardAndTheAlertsQueryOnlyMetricsTheServiceExports() throws Exception {
+		String id = newId();
+		this.nats.request("billing.cmd.invoice.create",
+				new CreateInvoice(id, "acme", List.of(new InvoiceLine("Item", 1, 100))), Invoice.class);
+		assertThatExceptionOfType(NatsServiceErrorException.class).isThrownBy(() -> this.nats
+			.request("billing.cmd.invoice.create", new CreateInvoice("x", "acme", List.of()), Invoice.class));
+		await().untilAsserted(() -> assertThat(view(id)).isNotNull());
+		Path monitoring = Path.of(System.getProperty("project.root"), "docs", "monitoring");
+		Set<String> queried = new TreeSet<>();
+		JsonNode dashboard = this.jsonMapper.readTree(Files.readString(monitoring.resolve("nats-dashboard.json")));
+		dashboard.findValues("expr").forEach((expr) -> queried.addAll(metricNames(expr.asString())));
+		dashboard.path("templating").path("list")
+			.forEach((variable) -> queried.addAll(metricNames(variable.path("definition").asString())));
+		Map<String, List<Map<String, List<Map<String, Object>>>>> alerts = new Yaml()
+			.load(Files.readString(monitoring.resolve("nats-alerts.yml")));
+		alerts.get("groups")
+			.forEach((group) -> group.get("rules")
+				.forEach((rule) -> queried.addAll(metricNames(String.valueOf(rule.get("expr"))))));
+		assertThat(queried).contains("nats_client_connected", "nats_client_reconnects_total",
+				"nats_listener_seconds_count", "nats_listener_pending", "nats_service_errors_total");
+		String metrics = get("/actuator/prometheus").body();
+		Set<String> exported = new TreeSet<>();
+		metrics.lines()
+			.filter((line) -> !line.startsWith("#"))
+			.forEach((line) -> exported.add(line.split("[{ ]", 2)[0]));
+		assertThat(exported).containsAll(queried);
+	}
+
+	private static Set<String> metricNames(String query) {
+		Set<String> names = new TreeSet<>();
+		Matcher matcher = Pattern.compile("\\bnats_[a-z_]+").matcher(query);
+		while (matcher.find()) {
+			names.add(matcher.group());
+		}
+		return names;
 	}
 
 	private InvoiceView view(String id) {
