@@ -53,7 +53,6 @@ class ClusterLeaderKillTests {
 				.fencingToken();
 
 			NatsServer streamLeader = streamLeader(nodes, urls);
-			long killed = System.nanoTime();
 			streamLeader.kill();
 			List<NatsServer> alive = new ArrayList<>(nodes);
 			alive.remove(streamLeader);
@@ -67,9 +66,6 @@ class ClusterLeaderKillTests {
 					.count() == 1;
 			});
 			Instance after = awaitOneLeader(instances);
-			System.out.println("CLUSTER stream leader " + streamLeader.name() + " killed; "
-					+ after.bean(Leases.class).getInstanceId() + " leads, lease written again after "
-					+ Duration.ofNanos(System.nanoTime() - killed).toMillis() + " ms; changes " + changes);
 			assertThat(after.bean(LeaderElection.class).getLeadership("scheduler").orElseThrow().fencingToken())
 				.isGreaterThanOrEqualTo(tokenBefore);
 			assertAlternating(changes);

@@ -121,7 +121,6 @@ class LeaderElectionTests {
 			second.die();
 			Instance third = awaitOneLeader(instances, "billing");
 			Duration failover = Duration.ofNanos(System.nanoTime() - died);
-			System.out.println("FAILOVER after death " + failover.toMillis() + " ms");
 			assertThat(failover).isLessThan(Duration.ofSeconds(6));
 			assertThat(third.bean(LeaderElection.class).getLeadership("billing").orElseThrow().fencingToken())
 				.isGreaterThan(secondToken);

@@ -136,7 +136,6 @@ class LeaseTests {
 			long died = System.nanoTime();
 			Optional<Lease> taken = leasesB.acquire("nightly", null, Duration.ofSeconds(10));
 			Duration after = Duration.ofNanos(System.nanoTime() - died);
-			System.out.println("EXPIRY message-ttl=" + messageTtl + " after " + after.toMillis() + " ms");
 			assertThat(taken).isPresent();
 			assertThat(taken.get().fencingToken()).isGreaterThan(kept.getLease().revision());
 			// within the TTL after the last renewal, plus retries: never before the holder gave it up

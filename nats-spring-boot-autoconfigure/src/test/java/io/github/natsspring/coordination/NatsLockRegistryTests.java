@@ -55,7 +55,6 @@ class NatsLockRegistryTests {
 			AtomicInteger tokensOutOfOrder = new AtomicInteger();
 			List<Throwable> failures = new CopyOnWriteArrayList<>();
 			CountDownLatch done = new CountDownLatch(instances * threadsPerInstance);
-			long started = System.nanoTime();
 			for (Instance instance : running) {
 				NatsLockRegistry registry = (NatsLockRegistry) instance.bean(LockRegistry.class);
 				Leases leases = instance.bean(Leases.class).namespace(NatsLockRegistry.NAMESPACE);
@@ -97,8 +96,6 @@ class NatsLockRegistryTests {
 				}
 			}
 			assertThat(done.await(60, TimeUnit.SECONDS)).isTrue();
-			Duration took = Duration.ofNanos(System.nanoTime() - started);
-			System.out.println("CONTENTION " + acquisitions.get() + " acquisitions in " + took.toMillis() + " ms");
 			assertThat(failures).isEmpty();
 			assertThat(acquisitions.get()).isEqualTo(instances * threadsPerInstance * acquisitionsPerThread);
 			assertThat(overlaps.get()).isZero();
@@ -181,7 +178,6 @@ class NatsLockRegistryTests {
 			long died = System.nanoTime();
 			Lock lockB = b.bean(LockRegistry.class).obtain("payout");
 			assertThat(lockB.tryLock(10, TimeUnit.SECONDS)).isTrue();
-			System.out.println("LOCK EXPIRY after " + Duration.ofNanos(System.nanoTime() - died).toMillis() + " ms");
 			assertThat(Duration.ofNanos(System.nanoTime() - died)).isLessThan(Duration.ofSeconds(5));
 			assertThatExceptionOfType(ConcurrentModificationException.class).isThrownBy(lockA::unlock)
 				.withMessageContaining("payout");
@@ -199,15 +195,12 @@ class NatsLockRegistryTests {
 			lockA.lock();
 			long before = revision(server, "lock.settlement");
 			server.restart();
-			long restarted = System.nanoTime();
 			Lock lockB = b.bean(LockRegistry.class).obtain("settlement");
 			// renewals resume once reconnected; the lock never changes hands
 			await().atMost(Duration.ofSeconds(10)).until(() -> revision(server, "lock.settlement") > before);
 			assertThat(lockB.tryLock(1, TimeUnit.SECONDS)).isFalse();
 			assertThat(a.bean(Leases.class).namespace(NatsLockRegistry.NAMESPACE).getHolder("settlement"))
 				.hasValueSatisfying((holder) -> assertThat(holder.holder()).isEqualTo("a"));
-			System.out.println("RESTART renewed " + Duration.ofNanos(System.nanoTime() - restarted).toMillis()
-					+ " ms after the restart");
 			lockA.unlock();
 			assertThat(lockB.tryLock(5, TimeUnit.SECONDS)).isTrue();
 			lockB.unlock();
