@@ -23,6 +23,7 @@ import org.springframework.core.env.Environment;
 
 import io.github.natsspring.connection.NatsConnectionManager;
 import io.github.natsspring.core.NatsMessageConverter;
+import io.github.natsspring.jetstream.JetStreamApi;
 import io.github.natsspring.jetstream.reconcile.KeyValueDeclaration;
 import io.github.natsspring.jetstream.reconcile.ObjectStoreDeclaration;
 import io.github.natsspring.kv.KeyValueTemplate;
@@ -60,7 +61,8 @@ class NatsBucketBeanRegistrar implements BeanDefinitionRegistryPostProcessor, En
 			.orElse(Map.of()), KeyValueDeclaration::name)) {
 			String keyValueBean = "natsKeyValue." + bucket;
 			register(registry, keyValueBean, KeyValue.class, bucket,
-					() -> LazyKeyValue.create(this.beanFactory.getBean(NatsConnectionManager.class), bucket));
+					() -> LazyKeyValue.create(this.beanFactory.getBean(NatsConnectionManager.class), bucket,
+							jetStreamApi()));
 			register(registry, "natsKeyValueTemplate." + bucket, KeyValueTemplate.class, bucket,
 					() -> new KeyValueTemplate(this.beanFactory.getBean(keyValueBean, KeyValue.class),
 							this.beanFactory.getBean(NatsMessageConverter.class)));
@@ -70,10 +72,15 @@ class NatsBucketBeanRegistrar implements BeanDefinitionRegistryPostProcessor, En
 			.orElse(Map.of()), ObjectStoreDeclaration::name)) {
 			String objectStoreBean = "natsObjectStore." + bucket;
 			register(registry, objectStoreBean, ObjectStore.class, bucket,
-					() -> LazyObjectStore.create(this.beanFactory.getBean(NatsConnectionManager.class), bucket));
+					() -> LazyObjectStore.create(this.beanFactory.getBean(NatsConnectionManager.class), bucket,
+							jetStreamApi()));
 			register(registry, "natsObjectStoreTemplate." + bucket, ObjectStoreTemplate.class, bucket,
 					() -> new ObjectStoreTemplate(this.beanFactory.getBean(objectStoreBean, ObjectStore.class)));
 		}
+	}
+
+	private JetStreamApi jetStreamApi() {
+		return this.beanFactory.getBeanProvider(JetStreamApi.class).getIfAvailable(JetStreamApi::connected);
 	}
 
 	private static <D> Set<String> names(Map<String, D> declarations, java.util.function.Function<D, String> name) {

@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import io.nats.client.JetStreamApiException;
@@ -21,7 +22,7 @@ import io.github.natsspring.jetstream.reconcile.ManagedResource.StreamResource;
  */
 final class ReconcileRun {
 
-	private final JetStreamManagement jsm;
+	private final Function<String, JetStreamManagement> management;
 
 	private final ConnectedServer server;
 
@@ -33,16 +34,23 @@ final class ReconcileRun {
 
 	/**
 	 * Creates a run.
-	 * @param jsm the JetStream management API of the connection
+	 * @param management the JetStream management API of the connection for a resource's domain ({@code null}: the
+	 * application's)
 	 * @param server the connected server
 	 * @param mode what may be written
 	 * @param declaredStreams names of all declared streams; their subjects may move between them in one run
 	 * @param failOnConflict whether a resource in conflict is left untouched, even where it is found only after a
 	 * create lost a race
 	 */
+	/** A run against one JetStream, for every resource whatever domain it names. */
 	ReconcileRun(JetStreamManagement jsm, ConnectedServer server, ReconcileMode mode, Set<String> declaredStreams,
 			boolean failOnConflict) {
-		this.jsm = jsm;
+		this((domain) -> jsm, server, mode, declaredStreams, failOnConflict);
+	}
+
+	ReconcileRun(Function<String, JetStreamManagement> management, ConnectedServer server, ReconcileMode mode,
+			Set<String> declaredStreams, boolean failOnConflict) {
+		this.management = management;
 		this.server = server;
 		this.mode = mode;
 		this.declaredStreams = declaredStreams;
@@ -53,10 +61,15 @@ final class ReconcileRun {
 		return this.server;
 	}
 
+	/** The management API of the JetStream the resource lives in. */
+	private JetStreamManagement jsm(ManagedResource<?, ?, ?> resource) {
+		return this.management.apply(resource.domain());
+	}
+
 	<D, C, B> Plan<D, C, B> plan(ManagedResource<D, C, B> resource) throws IOException {
 		try {
-			C actual = resource.read(this.jsm);
-			C compared = (actual != null) ? resource.comparable(this.jsm, actual)
+			C actual = resource.read(jsm(resource));
+			C compared = (actual != null) ? resource.comparable(jsm(resource), actual)
 					: resource.build(resource.newBuilder());
 			List<Difference> differences = compare(resource, compared, actual != null);
 			if (resource instanceof StreamResource stream) {
@@ -152,7 +165,7 @@ final class ReconcileRun {
 			}
 		}
 		try {
-			resource.create(this.jsm, resource.build(builder));
+			resource.create(jsm(resource), resource.build(builder));
 		}
 		catch (JetStreamApiException ex) {
 			if (ex.getApiErrorCode() == resource.alreadyExistsCode() && mayRetry) {
@@ -180,7 +193,7 @@ final class ReconcileRun {
 			}
 		}
 		try {
-			resource.update(this.jsm, resource.build(builder));
+			resource.update(jsm(resource), resource.build(builder));
 		}
 		catch (JetStreamApiException ex) {
 			return report(plan, ResourceStatus.FAILED, plan.differences(), refusal(ex));
@@ -199,12 +212,12 @@ final class ReconcileRun {
 		Set<String> conflicting = properties(conflicts);
 		List<Difference> notKept = new ArrayList<>();
 		try {
-			C after = resource.read(this.jsm);
+			C after = resource.read(jsm(resource));
 			if (after == null) {
 				return report(plan, ResourceStatus.FAILED, conflicts,
 						"the server does not have it right after it was written");
 			}
-			for (Difference difference : compare(resource, resource.comparable(this.jsm, after), true)) {
+			for (Difference difference : compare(resource, resource.comparable(jsm(resource), after), true)) {
 				if (!conflicting.contains(difference.property())) {
 					notKept.add(new Difference(difference.property(), difference.declared(), difference.actual(),
 							Difference.Type.NOT_KEPT, notKeptReason()));
@@ -279,7 +292,7 @@ final class ReconcileRun {
 		}
 		Set<String> taken = new LinkedHashSet<>();
 		for (String subject : subjects) {
-			for (String other : this.jsm.getStreamNames(subject)) {
+			for (String other : jsm(stream).getStreamNames(subject)) {
 				if (!other.equals(stream.name()) && !this.declaredStreams.contains(other)) {
 					taken.add("'" + subject + "' is captured by stream " + other);
 				}

@@ -22,6 +22,9 @@ import org.springframework.util.unit.DataSize;
  * declared, leaving everything else as the server has it. Declare streams in code with {@link #builder(String)}.
  *
  * @param name the stream name; defaults to the map key (write keys with '_' in brackets: "[BILLING_EVENTS]")
+ * @param domain the JetStream domain the stream lives in, when it is not the application's
+ * ({@code nats.jetstream.domain}): for example a leaf node's own domain for a local stream that sources from the
+ * hub's; its consumers and listeners go to the same domain
  * @param subjects subjects the stream captures, wildcards allowed (compared as declared, never merged)
  * @param description description of the stream
  * @param storage storage type: file or memory (cannot change later)
@@ -55,7 +58,7 @@ import org.springframework.util.unit.DataSize;
  * @param allowMsgSchedules whether scheduled messages are allowed (needs nats-server 2.12; cannot be switched off)
  * @param consumers durable consumers of this stream, by durable name
  */
-public record StreamDeclaration(String name, List<String> subjects, String description, StorageType storage,
+public record StreamDeclaration(String name, String domain, List<String> subjects, String description, StorageType storage,
 		RetentionPolicy retention, Duration maxAge, DataSize maxBytes, Long maxMsgs, Long maxMsgsPerSubject,
 		DataSize maxMsgSize, Long maxConsumers, Integer replicas, DiscardPolicy discard, Boolean discardNewPerSubject,
 		Duration duplicateWindow, Boolean denyDelete, Boolean denyPurge, Boolean allowRollup, Boolean allowDirect,
@@ -86,6 +89,8 @@ public record StreamDeclaration(String name, List<String> subjects, String descr
 	public static final class Builder {
 
 		private String name;
+
+		private String domain;
 
 		private List<String> subjects;
 
@@ -154,6 +159,16 @@ public record StreamDeclaration(String name, List<String> subjects, String descr
 
 		public Builder name(String name) {
 			this.name = name;
+			return this;
+		}
+
+		/**
+		 * The JetStream domain of the stream, when it is not the application's.
+		 * @param domain the domain
+		 * @return this builder
+		 */
+		public Builder domain(String domain) {
+			this.domain = domain;
 			return this;
 		}
 
@@ -326,7 +341,7 @@ public record StreamDeclaration(String name, List<String> subjects, String descr
 		}
 
 		public StreamDeclaration build() {
-			return new StreamDeclaration(this.name, this.subjects, this.description, this.storage, this.retention,
+			return new StreamDeclaration(this.name, this.domain, this.subjects, this.description, this.storage, this.retention,
 					this.maxAge, this.maxBytes, this.maxMsgs, this.maxMsgsPerSubject, this.maxMsgSize,
 					this.maxConsumers, this.replicas, this.discard, this.discardNewPerSubject, this.duplicateWindow,
 					this.denyDelete, this.denyPurge, this.allowRollup, this.allowDirect, this.compression,
