@@ -91,8 +91,10 @@ public final class NatsJetStreamAutoConfiguration {
 			JetStreamTopology natsJetStreamTopology, NatsJetStreamProperties properties,
 			JetStreamApi natsJetStreamApi) {
 		NatsJetStreamProperties.Reconcile reconcile = properties.getReconcile();
-		return new JetStreamReconciler(natsConnectionManager, natsJetStreamTopology, reconcile.getMode(),
-				reconcile.isFailOnConflict(), reconcile.getTimeout(), natsJetStreamApi);
+		JetStreamReconciler reconciler = new JetStreamReconciler(natsConnectionManager, natsJetStreamTopology,
+				reconcile.getMode(), reconcile.isFailOnConflict(), reconcile.getTimeout(), natsJetStreamApi);
+		reconciler.setLeaderTimeout(reconcile.getLeaderTimeout());
+		return reconciler;
 	}
 
 	@Bean

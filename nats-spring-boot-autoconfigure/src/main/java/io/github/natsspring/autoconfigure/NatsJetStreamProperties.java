@@ -124,6 +124,13 @@ public class NatsJetStreamProperties {
 		 */
 		private Duration timeout = Duration.ofSeconds(5);
 
+		/**
+		 * How long one reconciliation waits, in all, for a JetStream that cannot answer yet because it has no
+		 * leader or its cluster is not current (requests time out or are answered "temporarily unavailable", as
+		 * during an election), before that counts as a failure; 0 does not wait.
+		 */
+		private Duration leaderTimeout = Duration.ofSeconds(30);
+
 		public ReconcileMode getMode() {
 			return this.mode;
 		}
@@ -146,6 +153,14 @@ public class NatsJetStreamProperties {
 
 		public void setTimeout(Duration timeout) {
 			this.timeout = timeout;
+		}
+
+		public Duration getLeaderTimeout() {
+			return this.leaderTimeout;
+		}
+
+		public void setLeaderTimeout(Duration leaderTimeout) {
+			this.leaderTimeout = leaderTimeout;
 		}
 
 	}

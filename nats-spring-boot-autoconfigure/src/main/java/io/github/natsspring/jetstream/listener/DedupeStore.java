@@ -190,7 +190,7 @@ final class DedupeStore {
 		if (this.reconciler != null) {
 			// through the topology: reported, in health, and made again after a reconnect like declared buckets
 			this.reconciler.ensureKeyValue(new KeyValueDeclaration(this.bucket, 1, this.ttl, null, null, this.storage,
-					null, "Messages handled by @JetStreamListener methods", null, null));
+					null, "Messages handled by @JetStreamListener methods", null, null, null));
 			return;
 		}
 		try {

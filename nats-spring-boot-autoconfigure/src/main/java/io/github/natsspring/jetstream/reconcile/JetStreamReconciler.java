@@ -61,6 +61,9 @@ public class JetStreamReconciler implements SmartLifecycle, ApplicationEventPubl
 	/** The delay before the first retry of a reconciliation that left something undone; doubled for each next one. */
 	private static final Duration FIRST_RETRY_DELAY = Duration.ofSeconds(1);
 
+	/** How long a run waits by default for a JetStream that cannot answer yet (an election). */
+	public static final Duration DEFAULT_LEADER_TIMEOUT = Duration.ofSeconds(30);
+
 	/** The longest delay between retries. */
 	private static final Duration MAX_RETRY_DELAY = Duration.ofSeconds(30);
 
@@ -77,6 +80,8 @@ public class JetStreamReconciler implements SmartLifecycle, ApplicationEventPubl
 	private final Duration requestTimeout;
 
 	private final JetStreamApi api;
+
+	private volatile Duration leaderTimeout = DEFAULT_LEADER_TIMEOUT;
 
 	private final Object lock = new Object();
 
@@ -680,7 +685,17 @@ public class JetStreamReconciler implements SmartLifecycle, ApplicationEventPubl
 		Set<String> declaredStreams = new LinkedHashSet<>();
 		this.topology.getStreams().forEach((stream) -> declaredStreams.add(stream.name()));
 		return new ReconcileRun(management, new ConnectedServer(version), this.mode, declaredStreams,
-				this.failOnConflict);
+				this.failOnConflict, this.leaderTimeout);
+	}
+
+	/**
+	 * Sets how long one reconciliation waits, in all, for a JetStream that cannot answer yet: requests that time out
+	 * or are answered "temporarily unavailable" while a cluster elects a leader or a node catches up. Once it has
+	 * passed, what JetStream answered last counts as a failure. Zero does not wait.
+	 * @param leaderTimeout the bound
+	 */
+	public void setLeaderTimeout(Duration leaderTimeout) {
+		this.leaderTimeout = (leaderTimeout != null) ? leaderTimeout : Duration.ZERO;
 	}
 
 	/**

@@ -19,15 +19,16 @@ import org.springframework.util.unit.DataSize;
  * @param maxBytes how much the bucket may store; -1B for no limit
  * @param maxValueSize largest value the bucket accepts; -1B for no limit
  * @param storage storage type: file or memory (cannot change later)
- * @param replicas number of replicas in a cluster (1 to 5)
+ * @param replicas number of replicas in a cluster (1 to 5); a change is applied as an update
  * @param description description of the bucket
  * @param compression whether the bucket's storage is compressed (s2)
  * @param metadata user metadata; only the declared keys are compared and written (keys others set on the server
  * stay), and keys starting with "_nats." belong to the server and are ignored
+ * @param placement the cluster and server tags the bucket's replicas are placed on; a change moves the bucket
  */
 public record KeyValueDeclaration(String name, Integer history, Duration ttl, DataSize maxBytes,
 		DataSize maxValueSize, StorageType storage, Integer replicas, String description, Boolean compression,
-		Map<String, String> metadata) {
+		Map<String, String> metadata, PlacementDeclaration placement) {
 
 	public KeyValueDeclaration {
 		metadata = (metadata != null) ? Collections.unmodifiableMap(new LinkedHashMap<>(metadata)) : null;
@@ -39,7 +40,7 @@ public record KeyValueDeclaration(String name, Integer history, Duration ttl, Da
 	 * @return the declaration
 	 */
 	public static KeyValueDeclaration of(String name) {
-		return new KeyValueDeclaration(name, null, null, null, null, null, null, null, null, null);
+		return new KeyValueDeclaration(name, null, null, null, null, null, null, null, null, null, null);
 	}
 
 }

@@ -1,6 +1,7 @@
 package io.github.natsspring.jetstream.reconcile;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -22,6 +23,9 @@ import io.github.natsspring.jetstream.reconcile.ManagedResource.StreamResource;
  */
 final class ReconcileRun {
 
+	/** JetStream API error: consumer config replica count exceeds parent stream. */
+	private static final int CONSUMER_REPLICAS_EXCEED_STREAM = 10126;
+
 	private final Function<String, JetStreamManagement> management;
 
 	private final ConnectedServer server;
@@ -32,6 +36,17 @@ final class ReconcileRun {
 
 	private final boolean failOnConflict;
 
+	private final LeaderWait leaderWait;
+
+	/** Streams whose replicas this run changed: their consumers may briefly still see the old count. */
+	private final Set<String> rescaledStreams = new LinkedHashSet<>();
+
+	/** A run against one JetStream, for every resource whatever domain it names, that never waits for a leader. */
+	ReconcileRun(JetStreamManagement jsm, ConnectedServer server, ReconcileMode mode, Set<String> declaredStreams,
+			boolean failOnConflict) {
+		this((domain) -> jsm, server, mode, declaredStreams, failOnConflict, Duration.ZERO);
+	}
+
 	/**
 	 * Creates a run.
 	 * @param management the JetStream management API of the connection for a resource's domain ({@code null}: the
@@ -41,15 +56,12 @@ final class ReconcileRun {
 	 * @param declaredStreams names of all declared streams; their subjects may move between them in one run
 	 * @param failOnConflict whether a resource in conflict is left untouched, even where it is found only after a
 	 * create lost a race
+	 * @param leaderTimeout how long the run waits in all for a JetStream that cannot answer yet (no leader, cluster
+	 * not current)
 	 */
-	/** A run against one JetStream, for every resource whatever domain it names. */
-	ReconcileRun(JetStreamManagement jsm, ConnectedServer server, ReconcileMode mode, Set<String> declaredStreams,
-			boolean failOnConflict) {
-		this((domain) -> jsm, server, mode, declaredStreams, failOnConflict);
-	}
-
 	ReconcileRun(Function<String, JetStreamManagement> management, ConnectedServer server, ReconcileMode mode,
-			Set<String> declaredStreams, boolean failOnConflict) {
+			Set<String> declaredStreams, boolean failOnConflict, Duration leaderTimeout) {
+		this.leaderWait = new LeaderWait(leaderTimeout);
 		this.management = management;
 		this.server = server;
 		this.mode = mode;
@@ -68,8 +80,9 @@ final class ReconcileRun {
 
 	<D, C, B> Plan<D, C, B> plan(ManagedResource<D, C, B> resource) throws IOException {
 		try {
-			C actual = resource.read(jsm(resource));
-			C compared = (actual != null) ? resource.comparable(jsm(resource), actual)
+			C actual = this.leaderWait.call(describe(resource), () -> resource.read(jsm(resource)));
+			C compared = (actual != null)
+					? this.leaderWait.call(describe(resource), () -> resource.comparable(jsm(resource), actual))
 					: resource.build(resource.newBuilder());
 			List<Difference> differences = compare(resource, compared, actual != null);
 			if (resource instanceof StreamResource stream) {
@@ -165,7 +178,11 @@ final class ReconcileRun {
 			}
 		}
 		try {
-			resource.create(jsm(resource), resource.build(builder));
+			C configuration = resource.build(builder);
+			this.leaderWait.call(describe(resource), () -> {
+				resource.create(jsm(resource), configuration);
+				return null;
+			}, (code) -> rescaling(resource, code));
 		}
 		catch (JetStreamApiException ex) {
 			if (ex.getApiErrorCode() == resource.alreadyExistsCode() && mayRetry) {
@@ -193,7 +210,14 @@ final class ReconcileRun {
 			}
 		}
 		try {
-			resource.update(jsm(resource), resource.build(builder));
+			C configuration = resource.build(builder);
+			this.leaderWait.call(describe(resource), () -> {
+				resource.update(jsm(resource), configuration);
+				return null;
+			}, (code) -> rescaling(resource, code));
+			if (resource instanceof StreamResource && changing.contains("replicas")) {
+				this.rescaledStreams.add(resource.name());
+			}
 		}
 		catch (JetStreamApiException ex) {
 			return report(plan, ResourceStatus.FAILED, plan.differences(), refusal(ex));
@@ -212,12 +236,13 @@ final class ReconcileRun {
 		Set<String> conflicting = properties(conflicts);
 		List<Difference> notKept = new ArrayList<>();
 		try {
-			C after = resource.read(jsm(resource));
+			C after = this.leaderWait.call(describe(resource), () -> resource.read(jsm(resource)));
 			if (after == null) {
 				return report(plan, ResourceStatus.FAILED, conflicts,
 						"the server does not have it right after it was written");
 			}
-			for (Difference difference : compare(resource, resource.comparable(jsm(resource), after), true)) {
+			for (Difference difference : compare(resource,
+					this.leaderWait.call(describe(resource), () -> resource.comparable(jsm(resource), after)), true)) {
 				if (!conflicting.contains(difference.property())) {
 					notKept.add(new Difference(difference.property(), difference.declared(), difference.actual(),
 							Difference.Type.NOT_KEPT, notKeptReason()));
@@ -292,7 +317,7 @@ final class ReconcileRun {
 		}
 		Set<String> taken = new LinkedHashSet<>();
 		for (String subject : subjects) {
-			for (String other : jsm(stream).getStreamNames(subject)) {
+			for (String other : this.leaderWait.call(describe(stream), () -> jsm(stream).getStreamNames(subject))) {
 				if (!other.equals(stream.name()) && !this.declaredStreams.contains(other)) {
 					taken.add("'" + subject + "' is captured by stream " + other);
 				}
@@ -312,6 +337,19 @@ final class ReconcileRun {
 					.orElse(creating ? Values.NOT_SET : Values.format(subjects)),
 				Difference.Type.TAKEN, String.join("; ", taken) + " (NATS refuses streams with overlapping subjects)"));
 		return result;
+	}
+
+	/**
+	 * "Consumer replicas exceed the stream's" right after this run scaled the stream up: the new count is not
+	 * everywhere yet.
+	 */
+	private boolean rescaling(ManagedResource<?, ?, ?> resource, int code) {
+		return code == CONSUMER_REPLICAS_EXCEED_STREAM && resource.kind() == ResourceKind.CONSUMER
+				&& this.rescaledStreams.contains(resource.stream());
+	}
+
+	private static String describe(ManagedResource<?, ?, ?> resource) {
+		return resource.kind() + " " + ((resource.stream() != null) ? resource.stream() + "/" : "") + resource.name();
 	}
 
 	private static String refusal(JetStreamApiException ex) {

@@ -35,7 +35,9 @@ import org.springframework.util.unit.DataSize;
  * @param maxMsgsPerSubject how many messages the stream keeps per subject; -1 for no limit
  * @param maxMsgSize largest message the stream accepts; -1B for no limit
  * @param maxConsumers how many consumers the stream may have; -1 for no limit
- * @param replicas number of replicas in a cluster (1 to 5)
+ * @param replicas number of replicas in a cluster (1 to 5); a change is applied as an update (the server adds or
+ * removes replicas while the stream stays available)
+ * @param placement the cluster and server tags the stream's replicas are placed on; a change moves the stream
  * @param discard what happens when a limit is reached: old (drop the oldest) or new (refuse the new message)
  * @param discardNewPerSubject whether discard new applies per subject (needs discard new and max-msgs-per-subject)
  * @param duplicateWindow how long message ids are remembered for de-duplication
@@ -60,7 +62,7 @@ import org.springframework.util.unit.DataSize;
  */
 public record StreamDeclaration(String name, String domain, List<String> subjects, String description, StorageType storage,
 		RetentionPolicy retention, Duration maxAge, DataSize maxBytes, Long maxMsgs, Long maxMsgsPerSubject,
-		DataSize maxMsgSize, Long maxConsumers, Integer replicas, DiscardPolicy discard, Boolean discardNewPerSubject,
+		DataSize maxMsgSize, Long maxConsumers, Integer replicas, PlacementDeclaration placement, DiscardPolicy discard, Boolean discardNewPerSubject,
 		Duration duplicateWindow, Boolean denyDelete, Boolean denyPurge, Boolean allowRollup, Boolean allowDirect,
 		CompressionOption compression, Long firstSequence, SubjectTransformDeclaration subjectTransform,
 		RepublishDeclaration republish, SourceDeclaration mirror, List<SourceDeclaration> sources,
@@ -113,6 +115,8 @@ public record StreamDeclaration(String name, String domain, List<String> subject
 		private Long maxConsumers;
 
 		private Integer replicas;
+
+		private PlacementDeclaration placement;
 
 		private DiscardPolicy discard;
 
@@ -232,6 +236,11 @@ public record StreamDeclaration(String name, String domain, List<String> subject
 			return this;
 		}
 
+		public Builder placement(PlacementDeclaration placement) {
+			this.placement = placement;
+			return this;
+		}
+
 		public Builder discard(DiscardPolicy discard) {
 			this.discard = discard;
 			return this;
@@ -343,7 +352,7 @@ public record StreamDeclaration(String name, String domain, List<String> subject
 		public StreamDeclaration build() {
 			return new StreamDeclaration(this.name, this.domain, this.subjects, this.description, this.storage, this.retention,
 					this.maxAge, this.maxBytes, this.maxMsgs, this.maxMsgsPerSubject, this.maxMsgSize,
-					this.maxConsumers, this.replicas, this.discard, this.discardNewPerSubject, this.duplicateWindow,
+					this.maxConsumers, this.replicas, this.placement, this.discard, this.discardNewPerSubject, this.duplicateWindow,
 					this.denyDelete, this.denyPurge, this.allowRollup, this.allowDirect, this.compression,
 					this.firstSequence, this.subjectTransform, this.republish, this.mirror,
 					(this.sources != null) ? new ArrayList<>(this.sources) : null, this.metadata, this.allowMsgTtl,

@@ -56,6 +56,7 @@ final class StreamFields {
 				.rule(ChangeRule.editableFrom("2.14.0")),
 			field("replicas", StreamDeclaration::replicas, StreamConfiguration::getReplicas,
 					(b, d) -> b.replicas(d.replicas())),
+			PlacementField.of(StreamDeclaration::placement),
 			field("discard", StreamDeclaration::discard, StreamConfiguration::getDiscardPolicy,
 					(b, d) -> b.discardPolicy(d.discard())),
 			field("discard-new-per-subject", StreamDeclaration::discardNewPerSubject,
