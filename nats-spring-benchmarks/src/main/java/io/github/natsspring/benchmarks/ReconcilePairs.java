@@ -107,7 +107,7 @@ final class ReconcilePairs {
 		}
 		for (int i = 0; i < BUCKETS; i++) {
 			builder.keyValue(null, new KeyValueDeclaration("BENCH_KV_" + i, 5, null, null, null, null, null, null,
-					null, null), DeclarationOrigin.code("benchmark"));
+					null, null, null, null), DeclarationOrigin.code("benchmark"));
 		}
 		// reconcile(connection) works on the given connection; this manager is never started
 		NatsConnectionManager unused = new NatsConnectionManager(Options.builder().server(server.url()).build(),

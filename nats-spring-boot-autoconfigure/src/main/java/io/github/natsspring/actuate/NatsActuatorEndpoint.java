@@ -13,7 +13,6 @@ import java.util.function.Supplier;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
-import io.nats.client.JetStreamOptions;
 import io.nats.client.api.ConsumerInfo;
 
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -24,6 +23,7 @@ import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 
 import io.github.natsspring.connection.NatsConnectionManager;
 import io.github.natsspring.connection.Redaction;
+import io.github.natsspring.jetstream.JetStreamApi;
 import io.github.natsspring.jetstream.reconcile.JetStreamReconcileException;
 import io.github.natsspring.jetstream.reconcile.JetStreamReconciler;
 import io.github.natsspring.jetstream.reconcile.ReconcileReport;
@@ -220,18 +220,31 @@ public class NatsActuatorEndpoint {
 			return Map.of();
 		}
 		Map<String, Map<String, Object>> infos = new LinkedHashMap<>();
-		try {
-			JetStreamManagement jsm = connection
-				.jetStreamManagement(JetStreamOptions.builder().requestTimeout(this.requestTimeout).build());
-			for (String consumer : consumers) {
-				int slash = consumer.indexOf('/');
-				infos.put(consumer, consumerInfo(jsm, consumer.substring(0, slash), consumer.substring(slash + 1)));
+		for (String consumer : consumers) {
+			int slash = consumer.indexOf('/');
+			String stream = consumer.substring(0, slash);
+			try {
+				JetStreamManagement jsm = connection.jetStreamManagement(jetStreamApi(stream).options(this.requestTimeout));
+				infos.put(consumer, consumerInfo(jsm, stream, consumer.substring(slash + 1)));
+			}
+			catch (IOException ex) {
+				infos.put(consumer, Map.of("error", String.valueOf(ex.getMessage())));
 			}
 		}
-		catch (IOException ex) {
-			consumers.forEach((consumer) -> infos.put(consumer, Map.of("error", String.valueOf(ex.getMessage()))));
-		}
 		return infos;
+	}
+
+	/** The JetStream a stream lives in: the application's, or the domain its declaration names. */
+	private JetStreamApi jetStreamApi(String stream) {
+		JetStreamReconciler current = this.reconciler.get();
+		if (current == null) {
+			return JetStreamApi.connected();
+		}
+		JetStreamApi api = current.getJetStreamApi();
+		return current.getTopology()
+			.getStream(stream)
+			.map((declared) -> api.forDomain(declared.declaration().domain()))
+			.orElse(api);
 	}
 
 	private static Map<String, Object> consumerInfo(JetStreamManagement jsm, String stream, String consumer) {

@@ -13,6 +13,7 @@ import org.springframework.aot.hint.RuntimeHintsRegistrar;
 import io.github.natsspring.jetstream.reconcile.ConsumerDeclaration;
 import io.github.natsspring.jetstream.reconcile.KeyValueDeclaration;
 import io.github.natsspring.jetstream.reconcile.ObjectStoreDeclaration;
+import io.github.natsspring.jetstream.reconcile.PlacementDeclaration;
 import io.github.natsspring.jetstream.reconcile.RepublishDeclaration;
 import io.github.natsspring.jetstream.reconcile.SourceDeclaration;
 import io.github.natsspring.jetstream.reconcile.StreamDeclaration;
@@ -28,7 +29,8 @@ public class NatsRuntimeHints implements RuntimeHintsRegistrar {
 	/** The records of {@code nats.jetstream.*}; their components are read and their constructors called. */
 	static final List<Class<? extends Record>> DECLARATIONS = List.of(StreamDeclaration.class,
 			ConsumerDeclaration.class, KeyValueDeclaration.class, ObjectStoreDeclaration.class,
-			SourceDeclaration.class, RepublishDeclaration.class, SubjectTransformDeclaration.class);
+			SourceDeclaration.class, RepublishDeclaration.class, SubjectTransformDeclaration.class,
+			PlacementDeclaration.class);
 
 	@Override
 	public void registerHints(RuntimeHints hints, ClassLoader classLoader) {

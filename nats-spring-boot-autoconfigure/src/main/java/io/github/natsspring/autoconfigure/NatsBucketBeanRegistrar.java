@@ -21,6 +21,7 @@ import org.springframework.core.env.Environment;
 
 import io.github.natsspring.connection.NatsConnectionManager;
 import io.github.natsspring.core.NatsMessageConverter;
+import io.github.natsspring.jetstream.JetStreamApi;
 import io.github.natsspring.jetstream.reconcile.KeyValueDeclaration;
 import io.github.natsspring.jetstream.reconcile.ObjectStoreDeclaration;
 import io.github.natsspring.kv.KeyValueTemplate;
@@ -49,7 +50,8 @@ class NatsBucketBeanRegistrar implements BeanDefinitionRegistryPostProcessor, En
 			.orElse(Map.of()), KeyValueDeclaration::name)) {
 			String keyValueBean = "natsKeyValue." + bucket;
 			register(registry, keyValueBean, KeyValue.class, bucket, "keyValue",
-					new RuntimeBeanReference(NatsConnectionManager.class), bucket);
+					new RuntimeBeanReference(NatsConnectionManager.class), bucket,
+					new RuntimeBeanReference(JetStreamApi.class));
 			register(registry, "natsKeyValueTemplate." + bucket, KeyValueTemplate.class, bucket, "keyValueTemplate",
 					new RuntimeBeanReference(keyValueBean), new RuntimeBeanReference(NatsMessageConverter.class));
 		}
@@ -58,11 +60,13 @@ class NatsBucketBeanRegistrar implements BeanDefinitionRegistryPostProcessor, En
 			.orElse(Map.of()), ObjectStoreDeclaration::name)) {
 			String objectStoreBean = "natsObjectStore." + bucket;
 			register(registry, objectStoreBean, ObjectStore.class, bucket, "objectStore",
-					new RuntimeBeanReference(NatsConnectionManager.class), bucket);
+					new RuntimeBeanReference(NatsConnectionManager.class), bucket,
+					new RuntimeBeanReference(JetStreamApi.class));
 			register(registry, "natsObjectStoreTemplate." + bucket, ObjectStoreTemplate.class, bucket,
 					"objectStoreTemplate", new RuntimeBeanReference(objectStoreBean));
 		}
 	}
+
 
 	private static <D> Set<String> names(Map<String, D> declarations, java.util.function.Function<D, String> name) {
 		Set<String> names = new LinkedHashSet<>();

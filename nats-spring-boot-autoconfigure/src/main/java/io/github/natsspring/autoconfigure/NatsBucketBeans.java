@@ -5,6 +5,7 @@ import io.nats.client.ObjectStore;
 
 import io.github.natsspring.connection.NatsConnectionManager;
 import io.github.natsspring.core.NatsMessageConverter;
+import io.github.natsspring.jetstream.JetStreamApi;
 import io.github.natsspring.kv.KeyValueTemplate;
 import io.github.natsspring.kv.LazyKeyValue;
 import io.github.natsspring.objectstore.LazyObjectStore;
@@ -20,16 +21,16 @@ public final class NatsBucketBeans {
 	private NatsBucketBeans() {
 	}
 
-	public static KeyValue keyValue(NatsConnectionManager connectionManager, String bucket) {
-		return LazyKeyValue.create(connectionManager, bucket);
+	public static KeyValue keyValue(NatsConnectionManager connectionManager, String bucket, JetStreamApi api) {
+		return LazyKeyValue.create(connectionManager, bucket, api);
 	}
 
 	public static KeyValueTemplate keyValueTemplate(KeyValue keyValue, NatsMessageConverter messageConverter) {
 		return new KeyValueTemplate(keyValue, messageConverter);
 	}
 
-	public static ObjectStore objectStore(NatsConnectionManager connectionManager, String bucket) {
-		return LazyObjectStore.create(connectionManager, bucket);
+	public static ObjectStore objectStore(NatsConnectionManager connectionManager, String bucket, JetStreamApi api) {
+		return LazyObjectStore.create(connectionManager, bucket, api);
 	}
 
 	public static ObjectStoreTemplate objectStoreTemplate(ObjectStore objectStore) {

@@ -34,6 +34,7 @@ import io.github.natsspring.coordination.leader.LeaderOnlyListeners;
 import io.github.natsspring.coordination.leader.LeadersHealthGroup;
 import io.github.natsspring.coordination.leader.LeadershipEvents;
 import io.github.natsspring.coordination.lock.NatsLockRegistry;
+import io.github.natsspring.jetstream.JetStreamApi;
 import io.github.natsspring.jetstream.reconcile.JetStreamReconciler;
 import io.github.natsspring.listener.NatsListenerEndpointRegistry;
 
@@ -57,10 +58,13 @@ public final class NatsCoordinationAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	CoordinationBucket natsCoordinationBucket(NatsConnectionManager natsConnectionManager,
-			ObjectProvider<JetStreamReconciler> reconciler, NatsCoordinationProperties properties) {
+			ObjectProvider<JetStreamReconciler> reconciler, ObjectProvider<JetStreamApi> jetStreamApi,
+			NatsCoordinationProperties properties) {
 		validate(properties);
-		return new CoordinationBucket(natsConnectionManager, reconciler.getIfAvailable(), properties.getBucket(),
-				properties.getMaxTtl(), properties.isMessageTtl(), properties.getTimeout());
+		CoordinationBucket bucket = new CoordinationBucket(natsConnectionManager, reconciler.getIfAvailable(),
+				properties.getBucket(), properties.getMaxTtl(), properties.isMessageTtl(), properties.getTimeout());
+		bucket.setJetStreamApi(jetStreamApi.getIfAvailable());
+		return bucket;
 	}
 
 	@Bean

@@ -14,6 +14,7 @@ import org.springframework.context.annotation.Configuration;
 
 import io.github.natsspring.connection.NatsConnectionManager;
 import io.github.natsspring.core.NatsMessageConverter;
+import io.github.natsspring.jetstream.JetStreamApi;
 import io.github.natsspring.jetstream.JetStreamTemplate;
 import io.github.natsspring.jetstream.reconcile.DeclarationOrigin;
 import io.github.natsspring.jetstream.reconcile.JetStreamHealthGroup;
@@ -49,6 +50,20 @@ public final class NatsJetStreamAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	JetStreamApi natsJetStreamApi(NatsJetStreamProperties properties) {
+		try {
+			return JetStreamApi.of(properties.getDomain(), properties.getApiPrefix());
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidNatsConfigurationException(
+					(properties.getDomain() != null) ? "nats.jetstream.domain" : "nats.jetstream.api-prefix",
+					ex.getMessage(), "Set nats.jetstream.domain to the domain's name, or nats.jetstream.api-prefix "
+							+ "to the imported prefix, not both.");
+		}
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	JetStreamTopology natsJetStreamTopology(NatsJetStreamProperties properties, ListableBeanFactory beanFactory) {
 		JetStreamTopology.Builder topology = JetStreamTopology.builder();
 		properties.getStreams()
@@ -73,10 +88,13 @@ public final class NatsJetStreamAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	JetStreamReconciler natsJetStreamReconciler(NatsConnectionManager natsConnectionManager,
-			JetStreamTopology natsJetStreamTopology, NatsJetStreamProperties properties) {
+			JetStreamTopology natsJetStreamTopology, NatsJetStreamProperties properties,
+			JetStreamApi natsJetStreamApi) {
 		NatsJetStreamProperties.Reconcile reconcile = properties.getReconcile();
-		return new JetStreamReconciler(natsConnectionManager, natsJetStreamTopology, reconcile.getMode(),
-				reconcile.isFailOnConflict(), reconcile.getTimeout());
+		JetStreamReconciler reconciler = new JetStreamReconciler(natsConnectionManager, natsJetStreamTopology,
+				reconcile.getMode(), reconcile.isFailOnConflict(), reconcile.getTimeout(), natsJetStreamApi);
+		reconciler.setLeaderTimeout(reconcile.getLeaderTimeout());
+		return reconciler;
 	}
 
 	@Bean

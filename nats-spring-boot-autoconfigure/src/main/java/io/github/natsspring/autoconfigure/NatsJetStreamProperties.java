@@ -26,6 +26,19 @@ public class NatsJetStreamProperties {
 	private final Publish publish = new Publish();
 
 	/**
+	 * JetStream domain the application's JetStream requests go to (reconciler, listeners, KV watchers, key-value
+	 * and object store buckets), for example the hub's domain from an application connected to a leaf node. By
+	 * default, the JetStream of the account on the connected server.
+	 */
+	private String domain;
+
+	/**
+	 * JetStream API prefix the application's JetStream requests go to, for a JetStream that an account imports
+	 * under another prefix; set either this or the domain.
+	 */
+	private String apiPrefix;
+
+	/**
 	 * Streams to create and keep as declared, by stream name, each with its durable consumers.
 	 */
 	private Map<String, StreamDeclaration> streams = new LinkedHashMap<>();
@@ -46,6 +59,22 @@ public class NatsJetStreamProperties {
 
 	public Publish getPublish() {
 		return this.publish;
+	}
+
+	public String getDomain() {
+		return this.domain;
+	}
+
+	public void setDomain(String domain) {
+		this.domain = domain;
+	}
+
+	public String getApiPrefix() {
+		return this.apiPrefix;
+	}
+
+	public void setApiPrefix(String apiPrefix) {
+		this.apiPrefix = apiPrefix;
 	}
 
 	public Map<String, StreamDeclaration> getStreams() {
@@ -95,6 +124,13 @@ public class NatsJetStreamProperties {
 		 */
 		private Duration timeout = Duration.ofSeconds(5);
 
+		/**
+		 * How long one reconciliation waits, in all, for a JetStream that cannot answer yet because it has no
+		 * leader or its cluster is not current (requests time out or are answered "temporarily unavailable", as
+		 * during an election), before that counts as a failure; 0 does not wait.
+		 */
+		private Duration leaderTimeout = Duration.ofSeconds(30);
+
 		public ReconcileMode getMode() {
 			return this.mode;
 		}
@@ -117,6 +153,14 @@ public class NatsJetStreamProperties {
 
 		public void setTimeout(Duration timeout) {
 			this.timeout = timeout;
+		}
+
+		public Duration getLeaderTimeout() {
+			return this.leaderTimeout;
+		}
+
+		public void setLeaderTimeout(Duration leaderTimeout) {
+			this.leaderTimeout = leaderTimeout;
 		}
 
 	}

@@ -6,6 +6,7 @@ import io.nats.client.Consumer;
 import io.nats.client.ErrorListener;
 import io.nats.client.JetStreamSubscription;
 import io.nats.client.Subscription;
+import io.nats.client.api.ServerInfo;
 import io.nats.client.impl.ErrorListenerLoggerImpl;
 import io.nats.client.support.Status;
 import org.apache.commons.logging.Log;
@@ -99,8 +100,9 @@ final class NatsConnectionEvents implements ConnectionListener, ErrorListener {
 		if (conn == null || conn.getServerInfo() == null) {
 			return "";
 		}
-		return " (server " + conn.getServerInfo().getServerName() + ", version " + conn.getServerInfo().getVersion()
-				+ ")";
+		ServerInfo info = conn.getServerInfo();
+		return " (server " + info.getServerName() + ((info.getCluster() != null) ? ", cluster " + info.getCluster()
+				: "") + ", version " + info.getVersion() + ")";
 	}
 
 	@Override

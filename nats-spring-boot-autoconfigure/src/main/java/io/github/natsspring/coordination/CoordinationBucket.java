@@ -15,6 +15,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import io.github.natsspring.connection.NatsConnectionManager;
+import io.github.natsspring.jetstream.JetStreamApi;
 import io.github.natsspring.jetstream.reconcile.Declared;
 import io.github.natsspring.jetstream.reconcile.JetStreamReconciler;
 import io.github.natsspring.jetstream.reconcile.KeyValueDeclaration;
@@ -62,6 +63,8 @@ public class CoordinationBucket {
 
 	private final Duration timeout;
 
+	private JetStreamApi api = JetStreamApi.connected();
+
 	private volatile Opened opened;
 
 	/**
@@ -81,6 +84,14 @@ public class CoordinationBucket {
 		this.maxTtl = maxTtl;
 		this.messageTtl = messageTtl;
 		this.timeout = timeout;
+	}
+
+	/**
+	 * Sets the JetStream the bucket lives in, for an application that uses another domain or API prefix.
+	 * @param api the JetStream API of the application
+	 */
+	public void setJetStreamApi(JetStreamApi api) {
+		this.api = (api != null) ? api : JetStreamApi.connected();
 	}
 
 	public String getName() {
@@ -145,7 +156,7 @@ public class CoordinationBucket {
 		ServerInfo info = connection.getServerInfo();
 		boolean ttlSupported = info.isSameOrNewerThanVersion("2.11.0");
 		boolean useMessageTtl = this.messageTtl && ttlSupported;
-		JetStreamOptions options = JetStreamOptions.builder().requestTimeout(this.timeout).build();
+		JetStreamOptions options = this.api.options(this.timeout);
 		try {
 			JetStreamManagement management = connection.jetStreamManagement(options);
 			declare(management, useMessageTtl);
@@ -200,7 +211,7 @@ public class CoordinationBucket {
 		}
 		String description = (declared != null && declared.description() != null) ? null : DESCRIPTION;
 		ReconcileReport report = this.reconciler.ensureKeyValue(new KeyValueDeclaration(this.name, null, ttl, null,
-				null, null, null, description, null, null, limitMarkerTtl));
+				null, null, null, description, null, null, limitMarkerTtl, null));
 		for (ResourceReport resource : report.resources()) {
 			if (resource.status() == ResourceStatus.FAILED || resource.status() == ResourceStatus.CONFLICT) {
 				throw new CoordinationException("The coordination bucket could not be declared: " + resource);

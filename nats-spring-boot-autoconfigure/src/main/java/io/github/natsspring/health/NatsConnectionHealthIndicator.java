@@ -2,6 +2,7 @@ package io.github.natsspring.health;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import io.nats.client.Connection;
@@ -15,7 +16,8 @@ import io.github.natsspring.connection.NatsConnectionState;
 import io.github.natsspring.connection.Redaction;
 
 /**
- * Health of the NATS connection: UP when connected, with the server's name and version and the round-trip time;
+ * Health of the NATS connection: UP when connected, with the server's name, version and cluster, the servers the
+ * cluster advertises, and the round-trip time;
  * DOWN while connecting, reconnecting or closed, with the last error. Never shows a credential.
  */
 public class NatsConnectionHealthIndicator implements HealthIndicator {
@@ -42,6 +44,11 @@ public class NatsConnectionHealthIndicator implements HealthIndicator {
 				details.put("version", info.getVersion());
 				if (info.getCluster() != null) {
 					details.put("cluster", info.getCluster());
+				}
+				// what the cluster advertises: where the client fails over to, also servers not configured
+				List<String> discovered = info.getConnectURLs();
+				if (discovered != null && !discovered.isEmpty()) {
+					details.put("discoveredServers", Redaction.redactServers(discovered));
 				}
 				details.put("jetStream", info.isJetStreamAvailable());
 			}

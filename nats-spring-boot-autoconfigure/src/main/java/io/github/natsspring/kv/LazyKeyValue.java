@@ -3,6 +3,7 @@ package io.github.natsspring.kv;
 import io.nats.client.KeyValue;
 
 import io.github.natsspring.connection.NatsConnectionManager;
+import io.github.natsspring.jetstream.JetStreamApi;
 import io.github.natsspring.jetstream.LazyResourceProxy;
 
 /**
@@ -21,8 +22,19 @@ public final class LazyKeyValue {
 	 * @return the bucket
 	 */
 	public static KeyValue create(NatsConnectionManager connectionManager, String bucket) {
+		return create(connectionManager, bucket, JetStreamApi.connected());
+	}
+
+	/**
+	 * A bucket opened on first use, in the JetStream the application uses ({@code nats.jetstream.domain}).
+	 * @param connectionManager supplies the connection
+	 * @param bucket the bucket name
+	 * @param api which JetStream the bucket is in
+	 * @return the bucket
+	 */
+	public static KeyValue create(NatsConnectionManager connectionManager, String bucket, JetStreamApi api) {
 		return LazyResourceProxy.create(KeyValue.class, bucket, connectionManager,
-				(connection, name) -> connection.keyValue(name));
+				(connection, name) -> connection.keyValue(name, api.keyValueOptions(null)));
 	}
 
 }

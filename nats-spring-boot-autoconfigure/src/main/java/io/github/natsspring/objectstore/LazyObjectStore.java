@@ -3,6 +3,7 @@ package io.github.natsspring.objectstore;
 import io.nats.client.ObjectStore;
 
 import io.github.natsspring.connection.NatsConnectionManager;
+import io.github.natsspring.jetstream.JetStreamApi;
 import io.github.natsspring.jetstream.LazyResourceProxy;
 
 /**
@@ -21,8 +22,19 @@ public final class LazyObjectStore {
 	 * @return the bucket
 	 */
 	public static ObjectStore create(NatsConnectionManager connectionManager, String bucket) {
+		return create(connectionManager, bucket, JetStreamApi.connected());
+	}
+
+	/**
+	 * A bucket opened on first use, in the JetStream the application uses ({@code nats.jetstream.domain}).
+	 * @param connectionManager supplies the connection
+	 * @param bucket the bucket name
+	 * @param api which JetStream the bucket is in
+	 * @return the bucket
+	 */
+	public static ObjectStore create(NatsConnectionManager connectionManager, String bucket, JetStreamApi api) {
 		return LazyResourceProxy.create(ObjectStore.class, bucket, connectionManager,
-				(connection, name) -> connection.objectStore(name));
+				(connection, name) -> connection.objectStore(name, api.objectStoreOptions(null)));
 	}
 
 }

@@ -16,6 +16,7 @@ import org.springframework.context.annotation.Configuration;
 
 import io.github.natsspring.core.DefaultNatsMessageConverter;
 import io.github.natsspring.health.NatsHealthContributor;
+import io.github.natsspring.jetstream.JetStreamApi;
 import io.github.natsspring.jetstream.JetStreamTemplate;
 import io.github.natsspring.jetstream.reconcile.JetStreamHealthGroup;
 import io.github.natsspring.jetstream.reconcile.JetStreamReconciler;
@@ -64,6 +65,36 @@ class NatsJetStreamAutoConfigurationTests {
 				assertThat(context.getBean(JetStreamTemplate.class).getTimeout()).isEqualTo(Duration.ofSeconds(2));
 				assertThat(context.getBean(JetStreamTemplate.class).getMaxInFlight()).isEqualTo(16);
 			});
+	}
+
+	@Test
+	void aDomainOrAnApiPrefixIsTheJetStreamEveryComponentUses() {
+		this.runner.run((context) -> assertThat(context.getBean(JetStreamApi.class).isConnected()).isTrue());
+		this.runner.withPropertyValues("nats.jetstream.domain=hub").run((context) -> {
+			JetStreamApi api = context.getBean(JetStreamApi.class);
+			assertThat(api.getDomain()).isEqualTo("hub");
+			assertThat(api.options(null).getPrefix()).isEqualTo("$JS.hub.API.");
+			assertThat(context.getBean(JetStreamReconciler.class).getJetStreamApi()).isEqualTo(api);
+			assertThat(api.forDomain("leaf").options(null).getPrefix()).isEqualTo("$JS.leaf.API.");
+			assertThat(api.forDomain(null)).isSameAs(api);
+		});
+		this.runner.withPropertyValues("nats.jetstream.api-prefix=partner.API")
+			.run((context) -> assertThat(context.getBean(JetStreamApi.class).options(null).getPrefix())
+				.isEqualTo("partner.API."));
+	}
+
+	@Test
+	void aDomainAndAnApiPrefixTogetherFailStartup() {
+		this.runner.withPropertyValues("nats.jetstream.domain=hub", "nats.jetstream.api-prefix=partner.API")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidNatsConfigurationException.class)
+				.hasMessageContaining("nats.jetstream.domain")
+				.hasMessageContaining("not both"));
+		this.runner.withPropertyValues("nats.jetstream.domain=hub.eu")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("'hub.eu' is not a JetStream domain name"));
 	}
 
 	@Test

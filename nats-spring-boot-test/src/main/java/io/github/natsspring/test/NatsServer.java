@@ -36,6 +36,8 @@ public final class NatsServer implements AutoCloseable {
 
 	private static final Set<NatsServer> running = ConcurrentHashMap.newKeySet();
 
+	private static final Set<Integer> handedOut = ConcurrentHashMap.newKeySet();
+
 	static {
 		Runtime.getRuntime().addShutdownHook(new Thread(() -> running.forEach(NatsServer::kill), "nats-server-cleanup"));
 	}
@@ -58,6 +60,8 @@ public final class NatsServer implements AutoCloseable {
 
 	private final Path keptStoreDirectory;
 
+	private final String jetStreamDomain;
+
 	private volatile Process process;
 
 	private NatsServer(Builder builder) {
@@ -66,6 +70,7 @@ public final class NatsServer implements AutoCloseable {
 		this.configBlocks = List.copyOf(builder.configBlocks);
 		this.startTimeout = builder.startTimeout;
 		this.keptStoreDirectory = builder.storeDirectory;
+		this.jetStreamDomain = builder.jetStreamDomain;
 		try {
 			this.directory = Files.createTempDirectory("nats-server-");
 		}
@@ -241,6 +246,11 @@ public final class NatsServer implements AutoCloseable {
 		return this.directory;
 	}
 
+	/** The JetStream domain of this server, or {@code null} when it has none. */
+	public String jetStreamDomain() {
+		return this.jetStreamDomain;
+	}
+
 	public Path storeDirectory() {
 		return (this.keptStoreDirectory != null) ? this.keptStoreDirectory : this.directory.resolve("jetstream");
 	}
@@ -273,7 +283,11 @@ public final class NatsServer implements AutoCloseable {
 		}
 		if (this.jetStream) {
 			config.append("jetstream {\n  store_dir: \"").append(storeDirectory().toString().replace("\\", "/"))
-				.append("\"\n  max_memory_store: 256MB\n  max_file_store: 2GB\n}\n");
+				.append("\"\n  max_memory_store: 256MB\n  max_file_store: 2GB\n");
+			if (this.jetStreamDomain != null) {
+				config.append("  domain: \"").append(this.jetStreamDomain).append("\"\n");
+			}
+			config.append("}\n");
 		}
 		for (String block : this.configBlocks) {
 			config.append(block).append('\n');
@@ -283,18 +297,27 @@ public final class NatsServer implements AutoCloseable {
 		return file;
 	}
 
-	private static int freePort() {
-		try (ServerSocket socket = new ServerSocket()) {
-			socket.setReuseAddress(false);
-			socket.bind(new InetSocketAddress("127.0.0.1", 0));
-			return socket.getLocalPort();
+	/**
+	 * A free loopback port, never one handed out before in this JVM: the ports of a cluster are all chosen before
+	 * its first node binds any, and the system may offer a port again while it is still unbound.
+	 */
+	static int freePort() {
+		for (int attempt = 0; attempt < 100; attempt++) {
+			try (ServerSocket socket = new ServerSocket()) {
+				socket.setReuseAddress(false);
+				socket.bind(new InetSocketAddress("127.0.0.1", 0));
+				if (handedOut.add(socket.getLocalPort())) {
+					return socket.getLocalPort();
+				}
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
 		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
+		throw new IllegalStateException("No free loopback port found");
 	}
 
-	private static void sleep(long millis) {
+	static void sleep(long millis) {
 		try {
 			Thread.sleep(millis);
 		}
@@ -346,6 +369,8 @@ public final class NatsServer implements AutoCloseable {
 		private Duration startTimeout = Duration.ofSeconds(20);
 
 		private Path storeDirectory;
+
+		private String jetStreamDomain;
 
 		private Builder() {
 		}
@@ -401,6 +426,15 @@ public final class NatsServer implements AutoCloseable {
 
 		public Builder startTimeout(Duration startTimeout) {
 			this.startTimeout = startTimeout;
+			return this;
+		}
+
+		/**
+		 * Puts this server's JetStream into a domain of its own (a leaf node's, or a hub's that leaf nodes reach as
+		 * {@code $JS.<domain>.API}).
+		 */
+		public Builder jetStreamDomain(String jetStreamDomain) {
+			this.jetStreamDomain = jetStreamDomain;
 			return this;
 		}
 

@@ -8,7 +8,6 @@ import java.util.Base64;
 
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
-import io.nats.client.JetStreamOptions;
 import io.nats.client.KeyValue;
 import io.nats.client.KeyValueManagement;
 import io.nats.client.KeyValueOptions;
@@ -19,6 +18,7 @@ import io.nats.client.api.KeyValueOperation;
 import io.nats.client.api.StorageType;
 
 import io.github.natsspring.connection.NatsConnectionManager;
+import io.github.natsspring.jetstream.JetStreamApi;
 import io.github.natsspring.jetstream.reconcile.JetStreamReconciler;
 import io.github.natsspring.jetstream.reconcile.KeyValueDeclaration;
 import io.github.natsspring.core.NatsHeaders;
@@ -69,18 +69,18 @@ final class DedupeStore {
 	 * @param storage the bucket's storage
 	 * @param mayCreate whether a missing bucket may be created
 	 * @param timeout request timeout
+	 * @param reconciler declares the bucket, may be {@code null}
+	 * @param api the JetStream the bucket lives in
 	 */
 	DedupeStore(NatsConnectionManager connectionManager, String bucket, Duration ttl, StorageType storage,
-			boolean mayCreate, Duration timeout, JetStreamReconciler reconciler) {
+			boolean mayCreate, Duration timeout, JetStreamReconciler reconciler, JetStreamApi api) {
 		this.reconciler = reconciler;
 		this.connectionManager = connectionManager;
 		this.bucket = bucket;
 		this.ttl = ttl;
 		this.storage = storage;
 		this.mayCreate = mayCreate;
-		this.options = KeyValueOptions.builder()
-			.jetStreamOptions(JetStreamOptions.builder().requestTimeout(timeout).build())
-			.build();
+		this.options = api.keyValueOptions(timeout);
 	}
 
 	/**
@@ -190,7 +190,7 @@ final class DedupeStore {
 		if (this.reconciler != null) {
 			// through the topology: reported, in health, and made again after a reconnect like declared buckets
 			this.reconciler.ensureKeyValue(new KeyValueDeclaration(this.bucket, 1, this.ttl, null, null, this.storage,
-					null, "Messages handled by @JetStreamListener methods", null, null));
+					null, "Messages handled by @JetStreamListener methods", null, null, null, null));
 			return;
 		}
 		try {

@@ -12,6 +12,7 @@ import io.nats.client.Connection;
 import io.nats.client.IterableConsumer;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
+import io.nats.client.JetStreamOptions;
 import io.nats.client.JetStreamStatusCheckedException;
 import io.nats.client.Message;
 import io.nats.client.api.MessageInfo;
@@ -43,7 +44,7 @@ final class EarlierDeadLetters {
 	/**
 	 * Reads the dead letters of one listener from its dead-letter subject.
 	 * @param connection the connection
-	 * @param jsm JetStream management
+	 * @param options the JetStream the dead-letter stream is in (the application's)
 	 * @param subject the dead-letter subject
 	 * @param stream the stream the listener replays
 	 * @param listenerId the listener id, as dead letters name it
@@ -53,9 +54,10 @@ final class EarlierDeadLetters {
 	 * @throws InterruptedException if interrupted while reading
 	 * @throws JetStreamStatusCheckedException if the read ended with an error status
 	 */
-	static EarlierDeadLetters read(Connection connection, JetStreamManagement jsm, String subject, String stream,
+	static EarlierDeadLetters read(Connection connection, JetStreamOptions options, String subject, String stream,
 			String listenerId) throws IOException, JetStreamApiException, InterruptedException,
 			JetStreamStatusCheckedException {
+		JetStreamManagement jsm = connection.jetStreamManagement(options);
 		List<String> streams = jsm.getStreamNames(subject);
 		if (streams.isEmpty()) {
 			return NONE;
@@ -75,7 +77,7 @@ final class EarlierDeadLetters {
 		Map<Long, Instant> found = new HashMap<>();
 		OrderedConsumerConfiguration configuration = new OrderedConsumerConfiguration().filterSubject(subject)
 			.headersOnly(true);
-		IterableConsumer letters = connection.getStreamContext(deadLetterStream)
+		IterableConsumer letters = connection.getStreamContext(deadLetterStream, options)
 			.createOrderedConsumer(configuration)
 			.iterate();
 		try {

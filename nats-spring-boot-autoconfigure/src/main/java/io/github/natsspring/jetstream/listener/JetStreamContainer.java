@@ -18,7 +18,6 @@ import io.micrometer.observation.Observation;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
-import io.nats.client.JetStreamOptions;
 import io.nats.client.Message;
 import io.nats.client.PublishOptions;
 import org.apache.commons.logging.Log;
@@ -160,8 +159,7 @@ abstract class JetStreamContainer implements ListenerContainer {
 	JetStreamManagement management(Connection connection) throws IOException {
 		JetStreamManagement current = this.management;
 		if (current == null || this.managementConnection != connection) {
-			current = connection.jetStreamManagement(
-					JetStreamOptions.builder().requestTimeout(this.support.getRequestTimeout()).build());
+			current = connection.jetStreamManagement(this.support.jetStreamOptions(this.endpoint.stream()));
 			this.management = current;
 			this.managementConnection = connection;
 		}

@@ -6,12 +6,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.nats.client.JetStreamOptions;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.DisposableBean;
 
 import io.github.natsspring.connection.NatsConnectionManager;
+import io.github.natsspring.jetstream.JetStreamApi;
 import io.github.natsspring.jetstream.JetStreamOperations;
 import io.github.natsspring.jetstream.reconcile.JetStreamReconciler;
 import io.github.natsspring.jetstream.reconcile.ReconcileMode;
@@ -82,6 +84,38 @@ public class JetStreamListenerSupport implements DisposableBean {
 	}
 
 	/**
+	 * The JetStream a listener's stream lives in: the domain its declaration names, otherwise the application's
+	 * ({@code nats.jetstream.domain}).
+	 * @param stream the stream
+	 * @return the API
+	 */
+	public JetStreamApi getJetStreamApi(String stream) {
+		if (this.reconciler == null) {
+			return JetStreamApi.connected();
+		}
+		JetStreamApi api = this.reconciler.getJetStreamApi();
+		return this.reconciler.getTopology()
+			.getStream(stream)
+			.map((declared) -> api.forDomain(declared.declaration().domain()))
+			.orElse(api);
+	}
+
+	/**
+	 * jnats options for the JetStream a listener's stream lives in, with the request timeout.
+	 * @param stream the stream
+	 * @return the options
+	 */
+	JetStreamOptions jetStreamOptions(String stream) {
+		return getJetStreamApi(stream).options(this.requestTimeout);
+	}
+
+	/** jnats options for the JetStream the dead-letter stream is declared in: the application's. */
+	JetStreamOptions deadLetterOptions() {
+		JetStreamApi api = (this.reconciler != null) ? this.reconciler.getJetStreamApi() : JetStreamApi.connected();
+		return api.options(this.requestTimeout);
+	}
+
+	/**
 	 * Whether missing consumers and buckets may be created ({@code nats.jetstream.reconcile.mode} update or
 	 * create-only).
 	 * @return {@code true} if the listener may create what it needs
@@ -122,7 +156,8 @@ public class JetStreamListenerSupport implements DisposableBean {
 	synchronized DedupeStore dedupeStore(NatsConnectionManager connectionManager) {
 		return this.dedupeStores.computeIfAbsent(this.defaults.dedupeBucket(),
 				(bucket) -> new DedupeStore(connectionManager, bucket, this.defaults.dedupeTtl(),
-						this.defaults.dedupeStorage(), mayCreate(), this.requestTimeout, getReconciler()));
+						this.defaults.dedupeStorage(), mayCreate(), this.requestTimeout, getReconciler(),
+						(this.reconciler != null) ? this.reconciler.getJetStreamApi() : JetStreamApi.connected()));
 	}
 
 	void register(JetStreamContainer container) {

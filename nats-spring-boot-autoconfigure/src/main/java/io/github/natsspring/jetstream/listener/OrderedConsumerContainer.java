@@ -86,11 +86,12 @@ final class OrderedConsumerContainer extends JetStreamContainer {
 				throw ex;
 			}
 			this.deadLetter = prepareDeadLetters(jsm);
-			this.earlierDeadLetters = readEarlierDeadLetters(current, jsm);
+			this.earlierDeadLetters = readEarlierDeadLetters(current);
 			if (this.endpoint.sendTo() != null) {
 				this.sendToJetStream = !jsm.getStreamNames(this.endpoint.sendTo()).isEmpty();
 			}
-			OrderedConsumerContext ordered = current.getStreamContext(this.endpoint.stream())
+			OrderedConsumerContext ordered = current
+				.getStreamContext(this.endpoint.stream(), this.support.jetStreamOptions(this.endpoint.stream()))
 				.createOrderedConsumer(configuration());
 			if (this.dispatcher == null) {
 				this.dispatcher = current.createDispatcher();
@@ -122,13 +123,14 @@ final class OrderedConsumerContainer extends JetStreamContainer {
 	 * What earlier runs dead-lettered, so that the replay does not dead-letter it again. A failure to read only
 	 * costs that protection (the dead-letter stream's duplicate window remains).
 	 */
-	private EarlierDeadLetters readEarlierDeadLetters(Connection current, JetStreamManagement jsm) throws IOException {
+	private EarlierDeadLetters readEarlierDeadLetters(Connection current) throws IOException {
 		DeadLetter target = this.deadLetter;
 		if (target == null) {
 			return EarlierDeadLetters.NONE;
 		}
 		try {
-			EarlierDeadLetters earlier = EarlierDeadLetters.read(current, jsm, target.getSubject(),
+			EarlierDeadLetters earlier = EarlierDeadLetters.read(current, this.support.deadLetterOptions(),
+					target.getSubject(),
 					this.endpoint.stream(), this.endpoint.id());
 			if (earlier.size() > 0) {
 				this.logger.info(what() + ": " + earlier.size() + " message(s) of stream " + this.endpoint.stream()

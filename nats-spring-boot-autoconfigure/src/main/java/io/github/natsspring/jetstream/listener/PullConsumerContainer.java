@@ -288,7 +288,8 @@ final class PullConsumerContainer extends JetStreamContainer {
 		if (!isActive() || this.pullLoop != null) {
 			return;
 		}
-		JetStreamSubscription subscription = this.connection.jetStream()
+		JetStreamSubscription subscription = this.connection
+			.jetStream(this.support.jetStreamOptions(this.endpoint.stream()))
 			.subscribe(null, PullSubscribeOptions.fastBind(this.endpoint.stream(), this.endpoint.consumer()));
 		PullLoop loop = new PullLoop(this, subscription);
 		this.pullLoop = loop;

@@ -34,6 +34,7 @@ final class BucketFields {
 					.rule(ChangeRule.immutable("a bucket's storage type never changes")),
 				kv("replicas", KeyValueDeclaration::replicas, StreamConfiguration::getReplicas,
 						(b, d) -> b.replicas(d.replicas())),
+				PlacementField.of(KeyValueDeclaration::placement),
 				kv("description", (d) -> Values.text(d.description()), (c) -> Values.text(c.getDescription()),
 						(b, d) -> b.description(d.description())),
 				kv("compression", KeyValueDeclaration::compression, BucketFields::compressed,
@@ -54,6 +55,7 @@ final class BucketFields {
 			.rule(ChangeRule.immutable("a bucket's storage type never changes")),
 				os("replicas", ObjectStoreDeclaration::replicas, StreamConfiguration::getReplicas,
 						(b, d) -> b.replicas(d.replicas())),
+				PlacementField.of(ObjectStoreDeclaration::placement),
 				os("max-bytes", (d) -> Values.bytes(d.maxBytes()), StreamConfiguration::getMaxBytes,
 						(b, d) -> b.maxBytes(d.maxBytes().toBytes()))
 					.format(Values::formatBytes),

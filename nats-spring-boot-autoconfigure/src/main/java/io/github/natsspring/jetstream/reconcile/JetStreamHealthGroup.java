@@ -10,6 +10,7 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 
 import io.github.natsspring.health.NatsHealthGroup;
+import io.github.natsspring.jetstream.JetStreamApi;
 
 /**
  * The {@code jetstream} group under the {@code nats} health component: one member per kind of declared resource
@@ -43,26 +44,33 @@ public class JetStreamHealthGroup implements NatsHealthGroup {
 			}
 			return members;
 		}
-		addMember(members, "streams", report, ResourceKind.STREAM);
-		addMember(members, "consumers", report, ResourceKind.CONSUMER);
-		addMember(members, "key-value", report, ResourceKind.KEY_VALUE);
-		addMember(members, "object-store", report, ResourceKind.OBJECT_STORE);
+		JetStreamApi api = this.reconciler.getJetStreamApi();
+		addMember(members, "streams", report, ResourceKind.STREAM, api);
+		addMember(members, "consumers", report, ResourceKind.CONSUMER, api);
+		addMember(members, "key-value", report, ResourceKind.KEY_VALUE, api);
+		addMember(members, "object-store", report, ResourceKind.OBJECT_STORE, api);
 		return members;
 	}
 
 	private static void addMember(Map<String, HealthContributor> members, String name, ReconcileReport report,
-			ResourceKind kind) {
+			ResourceKind kind, JetStreamApi api) {
 		List<ResourceReport> resources = report.resources().stream().filter((r) -> r.kind() == kind).toList();
 		if (resources.isEmpty()) {
 			return;
 		}
-		members.put(name, (HealthIndicator) () -> health(report, resources));
+		members.put(name, (HealthIndicator) () -> health(report, resources, api));
 	}
 
-	private static Health health(ReconcileReport report, List<ResourceReport> resources) {
+	private static Health health(ReconcileReport report, List<ResourceReport> resources, JetStreamApi api) {
 		boolean problem = resources.stream().anyMatch((r) -> r.status().isProblem());
 		Health.Builder builder = problem ? Health.down() : Health.status(Status.UP);
 		builder.withDetail("mode", report.mode().name().toLowerCase().replace('_', '-'));
+		if (api.getDomain() != null) {
+			builder.withDetail("domain", api.getDomain());
+		}
+		else if (api.getApiPrefix() != null) {
+			builder.withDetail("apiPrefix", api.getApiPrefix());
+		}
 		if (report.serverVersion() != null) {
 			builder.withDetail("serverVersion", report.serverVersion());
 		}

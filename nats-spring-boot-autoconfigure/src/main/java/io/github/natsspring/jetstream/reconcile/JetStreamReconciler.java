@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -15,10 +16,10 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
-import io.nats.client.JetStreamOptions;
 import io.nats.client.api.ServerInfo;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -31,6 +32,7 @@ import org.springframework.context.SmartLifecycle;
 import io.github.natsspring.connection.NatsConnectionEvent;
 import io.github.natsspring.connection.NatsConnectionManager;
 import io.github.natsspring.connection.NatsLifecyclePhases;
+import io.github.natsspring.jetstream.JetStreamApi;
 import io.github.natsspring.jetstream.reconcile.ManagedResource.ConsumerResource;
 import io.github.natsspring.jetstream.reconcile.ManagedResource.KeyValueResource;
 import io.github.natsspring.jetstream.reconcile.ManagedResource.ObjectStoreResource;
@@ -59,6 +61,9 @@ public class JetStreamReconciler implements SmartLifecycle, ApplicationEventPubl
 	/** The delay before the first retry of a reconciliation that left something undone; doubled for each next one. */
 	private static final Duration FIRST_RETRY_DELAY = Duration.ofSeconds(1);
 
+	/** How long a run waits by default for a JetStream that cannot answer yet (an election). */
+	public static final Duration DEFAULT_LEADER_TIMEOUT = Duration.ofSeconds(30);
+
 	/** The longest delay between retries. */
 	private static final Duration MAX_RETRY_DELAY = Duration.ofSeconds(30);
 
@@ -73,6 +78,10 @@ public class JetStreamReconciler implements SmartLifecycle, ApplicationEventPubl
 	private final boolean failOnConflict;
 
 	private final Duration requestTimeout;
+
+	private final JetStreamApi api;
+
+	private volatile Duration leaderTimeout = DEFAULT_LEADER_TIMEOUT;
 
 	private final Object lock = new Object();
 
@@ -112,6 +121,22 @@ public class JetStreamReconciler implements SmartLifecycle, ApplicationEventPubl
 	 */
 	public JetStreamReconciler(NatsConnectionManager connectionManager, JetStreamTopology topology,
 			ReconcileMode mode, boolean failOnConflict, Duration requestTimeout) {
+		this(connectionManager, topology, mode, failOnConflict, requestTimeout, JetStreamApi.connected());
+	}
+
+	/**
+	 * Creates a reconciler that manages the topology in another JetStream than the connected account's.
+	 * @param connectionManager supplies the connection
+	 * @param topology the declared resources, already validated
+	 * @param mode what may be written
+	 * @param failOnConflict whether a conflict stops a run before anything is written (and fails startup)
+	 * @param requestTimeout the timeout of each JetStream API request
+	 * @param api the JetStream the declarations live in unless they name their own domain
+	 * ({@code nats.jetstream.domain})
+	 */
+	public JetStreamReconciler(NatsConnectionManager connectionManager, JetStreamTopology topology,
+			ReconcileMode mode, boolean failOnConflict, Duration requestTimeout, JetStreamApi api) {
+		this.api = api;
 		this.connectionManager = connectionManager;
 		this.topology = topology;
 		this.mode = mode;
@@ -375,7 +400,7 @@ public class JetStreamReconciler implements SmartLifecycle, ApplicationEventPubl
 			addStream(declared.get(), resources, covered);
 			this.codeConsumers.forEach((key, consumer) -> {
 				if (consumer.stream().equals(stream) && !covered.contains(key)) {
-					resources.add(consumer.resource());
+					resources.add(consumer.resource(streamDomain(consumer.stream())));
 				}
 			});
 			return executeAndRecord(newRun(this.connectionManager.getConnection()), resources, true, true, true);
@@ -390,7 +415,7 @@ public class JetStreamReconciler implements SmartLifecycle, ApplicationEventPubl
 		}
 		this.codeConsumers.forEach((key, consumer) -> {
 			if (!covered.contains(key)) {
-				resources.add(consumer.resource());
+				resources.add(consumer.resource(streamDomain(consumer.stream())));
 			}
 		});
 		this.topology.getKeyValues().forEach((bucket) -> resources.add(new KeyValueResource(bucket)));
@@ -406,9 +431,15 @@ public class JetStreamReconciler implements SmartLifecycle, ApplicationEventPubl
 		resources.add(new StreamResource(stream));
 		for (Declared<ConsumerDeclaration> consumer : this.topology.getConsumers(stream)) {
 			CodeConsumer fromCode = this.codeConsumers.get(stream.name() + "/" + consumer.name());
-			resources.add((fromCode != null) ? fromCode.resource() : new ConsumerResource(stream.name(), consumer));
+			resources.add((fromCode != null) ? fromCode.resource(stream.declaration().domain())
+					: new ConsumerResource(stream.name(), stream.declaration().domain(), consumer));
 			covered.add(stream.name() + "/" + consumer.name());
 		}
+	}
+
+	/** The domain a declared stream names, {@code null} for the application's (and for undeclared streams). */
+	private String streamDomain(String stream) {
+		return this.topology.getStream(stream).map((declared) -> declared.declaration().domain()).orElse(null);
 	}
 
 	/**
@@ -460,7 +491,8 @@ public class JetStreamReconciler implements SmartLifecycle, ApplicationEventPubl
 			List<ManagedResource<?, ?, ?>> resources = new ArrayList<>();
 			resources.add(new StreamResource(declared));
 			extended.getConsumers(declared)
-				.forEach((consumer) -> resources.add(new ConsumerResource(declared.name(), consumer)));
+				.forEach((consumer) -> resources
+					.add(new ConsumerResource(declared.name(), declared.declaration().domain(), consumer)));
 			ReconcileReport result = executeAndRecord(newRun(this.connectionManager.getConnection()), resources, true,
 					true, true);
 			// remembered only once made real, so that a refused declaration does not haunt every reconnect
@@ -535,7 +567,7 @@ public class JetStreamReconciler implements SmartLifecycle, ApplicationEventPubl
 						ResourceStatus.SKIPPED, List.of(), null);
 			}
 			ReconcileReport result = executeAndRecord(newRun(this.connectionManager.getConnection()),
-					List.of(ensured.resource()), true, true, true);
+					List.of(ensured.resource(streamDomain(stream))), true, true, true);
 			this.codeConsumers.put(key, ensured);
 			return result.resources().get(0);
 		}
@@ -630,23 +662,48 @@ public class JetStreamReconciler implements SmartLifecycle, ApplicationEventPubl
 	private ReconcileRun newRun(Connection connection) {
 		ServerInfo info = connection.getServerInfo();
 		String version = info.getVersion();
-		if (!info.isJetStreamAvailable()) {
+		// a leaf node without JetStream of its own still reaches the hub's through its domain
+		if (!info.isJetStreamAvailable() && this.api.isConnected()) {
 			throw new JetStreamReconcileException("JetStream is not enabled on nats-server " + info.getVersion() + " ("
 					+ info.getServerName() + "), so the declared streams, consumers and buckets cannot be made real. "
 					+ "Enable JetStream in the server configuration (jetstream {}) or start it with -js.", null, true,
 					null);
 		}
-		try {
-			JetStreamManagement jsm = connection
-				.jetStreamManagement(JetStreamOptions.builder().requestTimeout(this.requestTimeout).build());
-			Set<String> declaredStreams = new LinkedHashSet<>();
-			this.topology.getStreams().forEach((stream) -> declaredStreams.add(stream.name()));
-			return new ReconcileRun(jsm, new ConnectedServer(version), this.mode, declaredStreams,
-					this.failOnConflict);
-		}
-		catch (IOException ex) {
-			throw new JetStreamReconcileException("Could not use JetStream: " + ex.getMessage(), null, true, ex);
-		}
+		Map<JetStreamApi, JetStreamManagement> managements = new HashMap<>();
+		JetStreamApi fallback = this.api;
+		Function<String, JetStreamManagement> management = (domain) -> managements
+			.computeIfAbsent(fallback.forDomain(domain), (api) -> {
+				try {
+					return connection.jetStreamManagement(api.options(this.requestTimeout));
+				}
+				catch (IOException ex) {
+					throw new JetStreamReconcileException("Could not use " + api + ": " + ex.getMessage(), null, true,
+							ex);
+				}
+			});
+		management.apply(null);
+		Set<String> declaredStreams = new LinkedHashSet<>();
+		this.topology.getStreams().forEach((stream) -> declaredStreams.add(stream.name()));
+		return new ReconcileRun(management, new ConnectedServer(version), this.mode, declaredStreams,
+				this.failOnConflict, this.leaderTimeout);
+	}
+
+	/**
+	 * Sets how long one reconciliation waits, in all, for a JetStream that cannot answer yet: requests that time out
+	 * or are answered "temporarily unavailable" while a cluster elects a leader or a node catches up. Once it has
+	 * passed, what JetStream answered last counts as a failure. Zero does not wait.
+	 * @param leaderTimeout the bound
+	 */
+	public void setLeaderTimeout(Duration leaderTimeout) {
+		this.leaderTimeout = (leaderTimeout != null) ? leaderTimeout : Duration.ZERO;
+	}
+
+	/**
+	 * The JetStream the declarations live in unless they name their own domain.
+	 * @return the API
+	 */
+	public JetStreamApi getJetStreamApi() {
+		return this.api;
 	}
 
 	private String problemMessage(ReconcileReport problems, boolean nothingWritten) {
@@ -775,8 +832,11 @@ public class JetStreamReconciler implements SmartLifecycle, ApplicationEventPubl
 	 */
 	private record CodeConsumer(String stream, Declared<ConsumerDeclaration> declared, Map<String, String> reasons) {
 
-		ConsumerResource resource() {
-			return new ConsumerResource(this.stream, this.declared, this.reasons);
+		/**
+		 * @param streamDomain the domain its stream's declaration names, {@code null} for the application's
+		 */
+		ConsumerResource resource(String streamDomain) {
+			return new ConsumerResource(this.stream, streamDomain, this.declared, this.reasons);
 		}
 
 	}

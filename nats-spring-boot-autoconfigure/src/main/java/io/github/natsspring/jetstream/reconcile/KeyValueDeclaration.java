@@ -20,7 +20,7 @@ import org.springframework.util.unit.DataSize;
  * @param maxBytes how much the bucket may store; -1B for no limit
  * @param maxValueSize largest value the bucket accepts; -1B for no limit
  * @param storage storage type: file or memory (cannot change later)
- * @param replicas number of replicas in a cluster (1 to 5)
+ * @param replicas number of replicas in a cluster (1 to 5); a change is applied as an update
  * @param description description of the bucket
  * @param compression whether the bucket's storage is compressed (s2)
  * @param metadata user metadata; only the declared keys are compared and written (keys others set on the server
@@ -28,10 +28,11 @@ import org.springframework.util.unit.DataSize;
  * @param limitMarkerTtl lets keys carry their own TTL (per-message TTL) and keeps a delete marker this long when a
  * key is removed by a TTL, so that watchers see it go (needs nats-server 2.11; per-key TTL cannot be switched off
  * again)
+ * @param placement the cluster and server tags the bucket's replicas are placed on; a change moves the bucket
  */
 public record KeyValueDeclaration(String name, Integer history, Duration ttl, DataSize maxBytes,
 		DataSize maxValueSize, StorageType storage, Integer replicas, String description, Boolean compression,
-		Map<String, String> metadata, Duration limitMarkerTtl) {
+		Map<String, String> metadata, Duration limitMarkerTtl, PlacementDeclaration placement) {
 
 	@ConstructorBinding
 	public KeyValueDeclaration {
@@ -39,7 +40,7 @@ public record KeyValueDeclaration(String name, Integer history, Duration ttl, Da
 	}
 
 	/**
-	 * A bucket without per-key TTL, as before {@code limitMarkerTtl} existed.
+	 * A bucket without per-key TTL or placement, as before {@code limitMarkerTtl} and {@code placement} existed.
 	 * @param name the bucket name
 	 * @param history how many values are kept per key
 	 * @param ttl how long a value lives
@@ -54,7 +55,8 @@ public record KeyValueDeclaration(String name, Integer history, Duration ttl, Da
 	public KeyValueDeclaration(String name, Integer history, Duration ttl, DataSize maxBytes, DataSize maxValueSize,
 			StorageType storage, Integer replicas, String description, Boolean compression,
 			Map<String, String> metadata) {
-		this(name, history, ttl, maxBytes, maxValueSize, storage, replicas, description, compression, metadata, null);
+		this(name, history, ttl, maxBytes, maxValueSize, storage, replicas, description, compression, metadata, null,
+				null);
 	}
 
 	/**
@@ -63,7 +65,7 @@ public record KeyValueDeclaration(String name, Integer history, Duration ttl, Da
 	 * @return the declaration
 	 */
 	public static KeyValueDeclaration of(String name) {
-		return new KeyValueDeclaration(name, null, null, null, null, null, null, null, null, null, null);
+		return new KeyValueDeclaration(name, null, null, null, null, null, null, null, null, null, null, null);
 	}
 
 }

@@ -74,6 +74,14 @@ abstract class ManagedResource<D, C, B> {
 		return this.stream;
 	}
 
+	/**
+	 * The JetStream domain the resource lives in when its declaration names one; {@code null} for the
+	 * application's.
+	 */
+	String domain() {
+		return null;
+	}
+
 	D declaration() {
 		return this.declared.declaration();
 	}
@@ -182,6 +190,11 @@ abstract class ManagedResource<D, C, B> {
 		}
 
 		@Override
+		String domain() {
+			return declaration().domain();
+		}
+
+		@Override
 		StreamConfiguration.Builder newBuilder() {
 			return StreamConfiguration.builder().name(name());
 		}
@@ -194,12 +207,28 @@ abstract class ManagedResource<D, C, B> {
 	static final class ConsumerResource
 			extends ManagedResource<ConsumerDeclaration, ConsumerConfiguration, ConsumerConfiguration.Builder> {
 
-		ConsumerResource(String stream, Declared<ConsumerDeclaration> declared) {
-			this(stream, declared, Map.of());
+		private final String streamDomain;
+
+		ConsumerResource(String stream, String streamDomain, Declared<ConsumerDeclaration> declared) {
+			this(stream, streamDomain, declared, Map.of());
 		}
 
-		ConsumerResource(String stream, Declared<ConsumerDeclaration> declared, Map<String, String> reasons) {
+		/**
+		 * @param stream the stream
+		 * @param streamDomain the domain the stream's declaration names, {@code null} for the application's
+		 * @param declared the consumer
+		 * @param reasons why code declares some of its settings
+		 */
+		ConsumerResource(String stream, String streamDomain, Declared<ConsumerDeclaration> declared,
+				Map<String, String> reasons) {
 			super(ResourceKind.CONSUMER, declared, stream, reasons);
+			this.streamDomain = streamDomain;
+		}
+
+		/** A consumer lives where its stream does. */
+		@Override
+		String domain() {
+			return this.streamDomain;
 		}
 
 		@Override

@@ -15,16 +15,18 @@ import org.springframework.util.unit.DataSize;
  *
  * @param name the bucket name (letters, digits, '-' and '_'); defaults to the map key
  * @param storage storage type: file or memory (cannot change later)
- * @param replicas number of replicas in a cluster (1 to 5)
+ * @param replicas number of replicas in a cluster (1 to 5); a change is applied as an update
  * @param maxBytes how much the bucket may store; -1B for no limit
  * @param ttl how long an object lives; 0 keeps objects forever
  * @param description description of the bucket
  * @param compression whether the bucket's storage is compressed (s2)
  * @param metadata user metadata; only the declared keys are compared and written (keys others set on the server
  * stay), and keys starting with "_nats." belong to the server and are ignored
+ * @param placement the cluster and server tags the bucket's replicas are placed on; a change moves the bucket
  */
 public record ObjectStoreDeclaration(String name, StorageType storage, Integer replicas, DataSize maxBytes,
-		Duration ttl, String description, Boolean compression, Map<String, String> metadata) {
+		Duration ttl, String description, Boolean compression, Map<String, String> metadata,
+		PlacementDeclaration placement) {
 
 	public ObjectStoreDeclaration {
 		metadata = (metadata != null) ? Collections.unmodifiableMap(new LinkedHashMap<>(metadata)) : null;
@@ -36,7 +38,7 @@ public record ObjectStoreDeclaration(String name, StorageType storage, Integer r
 	 * @return the declaration
 	 */
 	public static ObjectStoreDeclaration of(String name) {
-		return new ObjectStoreDeclaration(name, null, null, null, null, null, null, null);
+		return new ObjectStoreDeclaration(name, null, null, null, null, null, null, null, null);
 	}
 
 }

@@ -1,11 +1,13 @@
 package io.github.natsspring.jetstream.reconcile;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import io.nats.client.JetStreamApiException;
@@ -21,7 +23,10 @@ import io.github.natsspring.jetstream.reconcile.ManagedResource.StreamResource;
  */
 final class ReconcileRun {
 
-	private final JetStreamManagement jsm;
+	/** JetStream API error: consumer config replica count exceeds parent stream. */
+	private static final int CONSUMER_REPLICAS_EXCEED_STREAM = 10126;
+
+	private final Function<String, JetStreamManagement> management;
 
 	private final ConnectedServer server;
 
@@ -31,18 +36,33 @@ final class ReconcileRun {
 
 	private final boolean failOnConflict;
 
+	private final LeaderWait leaderWait;
+
+	/** Streams whose replicas this run changed: their consumers may briefly still see the old count. */
+	private final Set<String> rescaledStreams = new LinkedHashSet<>();
+
+	/** A run against one JetStream, for every resource whatever domain it names, that never waits for a leader. */
+	ReconcileRun(JetStreamManagement jsm, ConnectedServer server, ReconcileMode mode, Set<String> declaredStreams,
+			boolean failOnConflict) {
+		this((domain) -> jsm, server, mode, declaredStreams, failOnConflict, Duration.ZERO);
+	}
+
 	/**
 	 * Creates a run.
-	 * @param jsm the JetStream management API of the connection
+	 * @param management the JetStream management API of the connection for a resource's domain ({@code null}: the
+	 * application's)
 	 * @param server the connected server
 	 * @param mode what may be written
 	 * @param declaredStreams names of all declared streams; their subjects may move between them in one run
 	 * @param failOnConflict whether a resource in conflict is left untouched, even where it is found only after a
 	 * create lost a race
+	 * @param leaderTimeout how long the run waits in all for a JetStream that cannot answer yet (no leader, cluster
+	 * not current)
 	 */
-	ReconcileRun(JetStreamManagement jsm, ConnectedServer server, ReconcileMode mode, Set<String> declaredStreams,
-			boolean failOnConflict) {
-		this.jsm = jsm;
+	ReconcileRun(Function<String, JetStreamManagement> management, ConnectedServer server, ReconcileMode mode,
+			Set<String> declaredStreams, boolean failOnConflict, Duration leaderTimeout) {
+		this.leaderWait = new LeaderWait(leaderTimeout);
+		this.management = management;
 		this.server = server;
 		this.mode = mode;
 		this.declaredStreams = declaredStreams;
@@ -53,10 +73,16 @@ final class ReconcileRun {
 		return this.server;
 	}
 
+	/** The management API of the JetStream the resource lives in. */
+	private JetStreamManagement jsm(ManagedResource<?, ?, ?> resource) {
+		return this.management.apply(resource.domain());
+	}
+
 	<D, C, B> Plan<D, C, B> plan(ManagedResource<D, C, B> resource) throws IOException {
 		try {
-			C actual = resource.read(this.jsm);
-			C compared = (actual != null) ? resource.comparable(this.jsm, actual)
+			C actual = this.leaderWait.call(describe(resource), () -> resource.read(jsm(resource)));
+			C compared = (actual != null)
+					? this.leaderWait.call(describe(resource), () -> resource.comparable(jsm(resource), actual))
 					: resource.build(resource.newBuilder());
 			List<Difference> differences = compare(resource, compared, actual != null);
 			if (resource instanceof StreamResource stream) {
@@ -152,7 +178,11 @@ final class ReconcileRun {
 			}
 		}
 		try {
-			resource.create(this.jsm, resource.build(builder));
+			C configuration = resource.build(builder);
+			this.leaderWait.call(describe(resource), () -> {
+				resource.create(jsm(resource), configuration);
+				return null;
+			}, (code) -> rescaling(resource, code));
 		}
 		catch (JetStreamApiException ex) {
 			if (ex.getApiErrorCode() == resource.alreadyExistsCode() && mayRetry) {
@@ -180,7 +210,14 @@ final class ReconcileRun {
 			}
 		}
 		try {
-			resource.update(this.jsm, resource.build(builder));
+			C configuration = resource.build(builder);
+			this.leaderWait.call(describe(resource), () -> {
+				resource.update(jsm(resource), configuration);
+				return null;
+			}, (code) -> rescaling(resource, code));
+			if (resource instanceof StreamResource && changing.contains("replicas")) {
+				this.rescaledStreams.add(resource.name());
+			}
 		}
 		catch (JetStreamApiException ex) {
 			return report(plan, ResourceStatus.FAILED, plan.differences(), refusal(ex));
@@ -199,12 +236,13 @@ final class ReconcileRun {
 		Set<String> conflicting = properties(conflicts);
 		List<Difference> notKept = new ArrayList<>();
 		try {
-			C after = resource.read(this.jsm);
+			C after = this.leaderWait.call(describe(resource), () -> resource.read(jsm(resource)));
 			if (after == null) {
 				return report(plan, ResourceStatus.FAILED, conflicts,
 						"the server does not have it right after it was written");
 			}
-			for (Difference difference : compare(resource, resource.comparable(this.jsm, after), true)) {
+			for (Difference difference : compare(resource,
+					this.leaderWait.call(describe(resource), () -> resource.comparable(jsm(resource), after)), true)) {
 				if (!conflicting.contains(difference.property())) {
 					notKept.add(new Difference(difference.property(), difference.declared(), difference.actual(),
 							Difference.Type.NOT_KEPT, notKeptReason()));
@@ -279,7 +317,7 @@ final class ReconcileRun {
 		}
 		Set<String> taken = new LinkedHashSet<>();
 		for (String subject : subjects) {
-			for (String other : this.jsm.getStreamNames(subject)) {
+			for (String other : this.leaderWait.call(describe(stream), () -> jsm(stream).getStreamNames(subject))) {
 				if (!other.equals(stream.name()) && !this.declaredStreams.contains(other)) {
 					taken.add("'" + subject + "' is captured by stream " + other);
 				}
@@ -299,6 +337,19 @@ final class ReconcileRun {
 					.orElse(creating ? Values.NOT_SET : Values.format(subjects)),
 				Difference.Type.TAKEN, String.join("; ", taken) + " (NATS refuses streams with overlapping subjects)"));
 		return result;
+	}
+
+	/**
+	 * "Consumer replicas exceed the stream's" right after this run scaled the stream up: the new count is not
+	 * everywhere yet.
+	 */
+	private boolean rescaling(ManagedResource<?, ?, ?> resource, int code) {
+		return code == CONSUMER_REPLICAS_EXCEED_STREAM && resource.kind() == ResourceKind.CONSUMER
+				&& this.rescaledStreams.contains(resource.stream());
+	}
+
+	private static String describe(ManagedResource<?, ?, ?> resource) {
+		return resource.kind() + " " + ((resource.stream() != null) ? resource.stream() + "/" : "") + resource.name();
 	}
 
 	private static String refusal(JetStreamApiException ex) {

@@ -22,6 +22,9 @@ import org.springframework.util.unit.DataSize;
  * declared, leaving everything else as the server has it. Declare streams in code with {@link #builder(String)}.
  *
  * @param name the stream name; defaults to the map key (write keys with '_' in brackets: "[BILLING_EVENTS]")
+ * @param domain the JetStream domain the stream lives in, when it is not the application's
+ * ({@code nats.jetstream.domain}): for example a leaf node's own domain for a local stream that sources from the
+ * hub's; its consumers and listeners go to the same domain
  * @param subjects subjects the stream captures, wildcards allowed (compared as declared, never merged)
  * @param description description of the stream
  * @param storage storage type: file or memory (cannot change later)
@@ -32,7 +35,9 @@ import org.springframework.util.unit.DataSize;
  * @param maxMsgsPerSubject how many messages the stream keeps per subject; -1 for no limit
  * @param maxMsgSize largest message the stream accepts; -1B for no limit
  * @param maxConsumers how many consumers the stream may have; -1 for no limit
- * @param replicas number of replicas in a cluster (1 to 5)
+ * @param replicas number of replicas in a cluster (1 to 5); a change is applied as an update (the server adds or
+ * removes replicas while the stream stays available)
+ * @param placement the cluster and server tags the stream's replicas are placed on; a change moves the stream
  * @param discard what happens when a limit is reached: old (drop the oldest) or new (refuse the new message)
  * @param discardNewPerSubject whether discard new applies per subject (needs discard new and max-msgs-per-subject)
  * @param duplicateWindow how long message ids are remembered for de-duplication
@@ -55,9 +60,9 @@ import org.springframework.util.unit.DataSize;
  * @param allowMsgSchedules whether scheduled messages are allowed (needs nats-server 2.12; cannot be switched off)
  * @param consumers durable consumers of this stream, by durable name
  */
-public record StreamDeclaration(String name, List<String> subjects, String description, StorageType storage,
+public record StreamDeclaration(String name, String domain, List<String> subjects, String description, StorageType storage,
 		RetentionPolicy retention, Duration maxAge, DataSize maxBytes, Long maxMsgs, Long maxMsgsPerSubject,
-		DataSize maxMsgSize, Long maxConsumers, Integer replicas, DiscardPolicy discard, Boolean discardNewPerSubject,
+		DataSize maxMsgSize, Long maxConsumers, Integer replicas, PlacementDeclaration placement, DiscardPolicy discard, Boolean discardNewPerSubject,
 		Duration duplicateWindow, Boolean denyDelete, Boolean denyPurge, Boolean allowRollup, Boolean allowDirect,
 		CompressionOption compression, Long firstSequence, SubjectTransformDeclaration subjectTransform,
 		RepublishDeclaration republish, SourceDeclaration mirror, List<SourceDeclaration> sources,
@@ -87,6 +92,8 @@ public record StreamDeclaration(String name, List<String> subjects, String descr
 
 		private String name;
 
+		private String domain;
+
 		private List<String> subjects;
 
 		private String description;
@@ -108,6 +115,8 @@ public record StreamDeclaration(String name, List<String> subjects, String descr
 		private Long maxConsumers;
 
 		private Integer replicas;
+
+		private PlacementDeclaration placement;
 
 		private DiscardPolicy discard;
 
@@ -154,6 +163,16 @@ public record StreamDeclaration(String name, List<String> subjects, String descr
 
 		public Builder name(String name) {
 			this.name = name;
+			return this;
+		}
+
+		/**
+		 * The JetStream domain of the stream, when it is not the application's.
+		 * @param domain the domain
+		 * @return this builder
+		 */
+		public Builder domain(String domain) {
+			this.domain = domain;
 			return this;
 		}
 
@@ -214,6 +233,11 @@ public record StreamDeclaration(String name, List<String> subjects, String descr
 
 		public Builder replicas(int replicas) {
 			this.replicas = replicas;
+			return this;
+		}
+
+		public Builder placement(PlacementDeclaration placement) {
+			this.placement = placement;
 			return this;
 		}
 
@@ -326,9 +350,9 @@ public record StreamDeclaration(String name, List<String> subjects, String descr
 		}
 
 		public StreamDeclaration build() {
-			return new StreamDeclaration(this.name, this.subjects, this.description, this.storage, this.retention,
+			return new StreamDeclaration(this.name, this.domain, this.subjects, this.description, this.storage, this.retention,
 					this.maxAge, this.maxBytes, this.maxMsgs, this.maxMsgsPerSubject, this.maxMsgSize,
-					this.maxConsumers, this.replicas, this.discard, this.discardNewPerSubject, this.duplicateWindow,
+					this.maxConsumers, this.replicas, this.placement, this.discard, this.discardNewPerSubject, this.duplicateWindow,
 					this.denyDelete, this.denyPurge, this.allowRollup, this.allowDirect, this.compression,
 					this.firstSequence, this.subjectTransform, this.republish, this.mirror,
 					(this.sources != null) ? new ArrayList<>(this.sources) : null, this.metadata, this.allowMsgTtl,

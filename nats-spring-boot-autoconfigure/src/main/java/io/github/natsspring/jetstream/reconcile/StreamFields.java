@@ -7,6 +7,7 @@ import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 import io.nats.client.api.CompressionOption;
+import io.nats.client.api.External;
 import io.nats.client.api.Mirror;
 import io.nats.client.api.Republish;
 import io.nats.client.api.RetentionPolicy;
@@ -55,6 +56,7 @@ final class StreamFields {
 				.rule(ChangeRule.editableFrom("2.14.0")),
 			field("replicas", StreamDeclaration::replicas, StreamConfiguration::getReplicas,
 					(b, d) -> b.replicas(d.replicas())),
+			PlacementField.of(StreamDeclaration::placement),
 			field("discard", StreamDeclaration::discard, StreamConfiguration::getDiscardPolicy,
 					(b, d) -> b.discardPolicy(d.discard())),
 			field("discard-new-per-subject", StreamDeclaration::discardNewPerSubject,
@@ -175,16 +177,21 @@ final class StreamFields {
 	}
 
 	/**
-	 * A mirror or source, normalised: the server reports unset start sequences as 0 and may report an empty filter.
+	 * A mirror or source, normalised: the server reports unset start sequences as 0 and may report an empty filter;
+	 * a source in another domain is an external API prefix {@code $JS.<domain>.API} on the server.
 	 */
-	record SourceSpec(String name, String filterSubject, Long startSequence, Instant startTime) {
+	record SourceSpec(String name, String filterSubject, Long startSequence, Instant startTime, String domain) {
+
+		private static final String API_PREFIX = "$JS.";
+
+		private static final String API_SUFFIX = ".API";
 
 		static SourceSpec of(SourceDeclaration source) {
 			if (source == null) {
 				return null;
 			}
 			return new SourceSpec(source.name(), Values.text(source.filterSubject()), source.startSequence(),
-					Values.instant(source.startTime()));
+					Values.instant(source.startTime()), Values.text(source.domain()));
 		}
 
 		static SourceSpec of(SourceBase source) {
@@ -192,7 +199,18 @@ final class StreamFields {
 				return null;
 			}
 			return new SourceSpec(source.getName(), Values.text(source.getFilterSubject()),
-					(source.getStartSeq() > 0) ? source.getStartSeq() : null, Values.instant(source.getStartTime()));
+					(source.getStartSeq() > 0) ? source.getStartSeq() : null, Values.instant(source.getStartTime()),
+					domain(source.getExternal()));
+		}
+
+		/** The domain of an external API {@code $JS.<domain>.API}; another prefix is shown as it is. */
+		private static String domain(External external) {
+			String api = (external != null) ? Values.text(external.getApi()) : null;
+			if (api != null && api.startsWith(API_PREFIX) && api.endsWith(API_SUFFIX)
+					&& api.length() > API_PREFIX.length() + API_SUFFIX.length()) {
+				return api.substring(API_PREFIX.length(), api.length() - API_SUFFIX.length());
+			}
+			return api;
 		}
 
 		<T extends SourceBase.SourceBaseBuilder<T>> T fill(T builder) {
@@ -206,12 +224,16 @@ final class StreamFields {
 			if (this.startTime != null) {
 				builder.startTime(this.startTime.atZone(ZoneOffset.UTC));
 			}
+			if (this.domain != null) {
+				builder.domain(this.domain);
+			}
 			return builder;
 		}
 
 		@Override
 		public String toString() {
-			return this.name + ((this.filterSubject != null) ? " filter " + this.filterSubject : "")
+			return this.name + ((this.domain != null) ? " in domain " + this.domain : "")
+					+ ((this.filterSubject != null) ? " filter " + this.filterSubject : "")
 					+ ((this.startSequence != null) ? " from sequence " + this.startSequence : "")
 					+ ((this.startTime != null) ? " from " + this.startTime : "");
 		}

@@ -13,6 +13,7 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.ApplicationEventPublisherAware;
 import org.springframework.util.StringUtils;
 
+import io.github.natsspring.jetstream.JetStreamApi;
 import io.github.natsspring.listener.InvalidListenerMethodException;
 import io.github.natsspring.listener.ListenerContext;
 import io.github.natsspring.listener.NatsListenerEndpointRegistry;
@@ -75,7 +76,8 @@ public class KvViewRegistrar implements SmartInitializingSingleton, BeanFactoryA
 		String id = StringUtils.hasText(view.getId()) ? context.resolve(view.getId()) : beanName;
 		KvEntryHandler handler = view.bind(spec.bucket(), prefix, context.getMessageConverter());
 		return new KvWatchEndpoint(id, spec, handler, "KvView(" + spec + ") bean '" + beanName + "'", true,
-				this.eventPublisher, view.getAwaitInitialValues());
+				this.eventPublisher, view.getAwaitInitialValues(),
+				this.beanFactory.getBeanProvider(JetStreamApi.class).getIfAvailable(JetStreamApi::connected));
 	}
 
 }

@@ -201,7 +201,7 @@ final class KvWatchContainer implements ListenerContainer, ConnectionListener {
 			// handled, if any, is done
 			int watchGeneration = this.delivery.retire();
 			// also tells whether JetStream answers before anything is subscribed
-			StreamInfo stream = this.connection.jetStreamManagement()
+			StreamInfo stream = this.connection.jetStreamManagement(this.endpoint.api().options(null))
 				.getStreamInfo(NatsKeyValueUtil.toStreamName(this.spec.bucket()));
 			KvWatchDelivery.Start start = this.delivery.plan(watchGeneration, stream);
 			if (start.recreated() != null) {
@@ -210,7 +210,8 @@ final class KvWatchContainer implements ListenerContainer, ConnectionListener {
 						+ (this.spec.updatesOnly() ? "Delivering all its changes from revision 1"
 								: "Delivering its current values again"));
 			}
-			KvWatchSubscription created = KvWatchSubscription.create(this.connection, this.spec.bucket(), stream,
+			KvWatchSubscription created = KvWatchSubscription.create(this.connection,
+					this.endpoint.api().options(null), this.spec.bucket(), stream,
 					this.spec.keys(), start.fromRevision(), this.spec.includeHistory(), this.spec.metaOnly(),
 					this.delivery.watcher(watchGeneration));
 			KvWatchSubscription previous = this.subscription;

@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import org.springframework.context.ApplicationEventPublisher;
 
+import io.github.natsspring.jetstream.JetStreamApi;
 import io.github.natsspring.listener.ListenerContainer;
 import io.github.natsspring.listener.ListenerContext;
 import io.github.natsspring.listener.NatsListenerEndpoint;
@@ -18,9 +19,11 @@ import io.github.natsspring.listener.NatsListenerEndpoint;
  * @param autoStartup whether to start with the application
  * @param eventPublisher publishes the {@link KvWatchReadyEvent}, may be {@code null}
  * @param awaitInitialValues how long starting waits for the initial values ({@link Duration#ZERO}: not at all)
+ * @param api the JetStream the bucket lives in ({@code nats.jetstream.domain})
  */
 record KvWatchEndpoint(String id, KvWatchSpec spec, KvEntryHandler handler, String description, boolean autoStartup,
-		ApplicationEventPublisher eventPublisher, Duration awaitInitialValues) implements NatsListenerEndpoint {
+		ApplicationEventPublisher eventPublisher, Duration awaitInitialValues,
+		JetStreamApi api) implements NatsListenerEndpoint {
 
 	@Override
 	public String getId() {

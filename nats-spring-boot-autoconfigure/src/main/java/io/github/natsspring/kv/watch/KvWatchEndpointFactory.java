@@ -17,6 +17,7 @@ import org.springframework.messaging.handler.annotation.Headers;
 import org.springframework.util.StringUtils;
 
 import io.github.natsspring.annotation.KvWatch;
+import io.github.natsspring.jetstream.JetStreamApi;
 import io.github.natsspring.listener.ListenerContext;
 import io.github.natsspring.listener.ListenerMethod;
 import io.github.natsspring.listener.NatsListenerEndpoint;
@@ -32,6 +33,21 @@ public class KvWatchEndpointFactory implements NatsListenerEndpointFactory<KvWat
 	private static final String ANNOTATION = "@KvWatch";
 
 	private ApplicationEventPublisher eventPublisher;
+
+	private final JetStreamApi api;
+
+	/** A factory for watchers of buckets in the connected account's JetStream. */
+	public KvWatchEndpointFactory() {
+		this(JetStreamApi.connected());
+	}
+
+	/**
+	 * A factory for watchers of buckets in the given JetStream.
+	 * @param api the JetStream the buckets live in ({@code nats.jetstream.domain})
+	 */
+	public KvWatchEndpointFactory(JetStreamApi api) {
+		this.api = api;
+	}
 
 	@Override
 	public void setApplicationEventPublisher(ApplicationEventPublisher eventPublisher) {
@@ -76,7 +92,7 @@ public class KvWatchEndpointFactory implements NatsListenerEndpointFactory<KvWat
 		}
 		String description = ANNOTATION + "(" + spec + ") " + listenerMethod.getDescription();
 		return new KvWatchEndpoint(id, spec, new KvWatchMethodHandler(listenerMethod), description, autoStartup,
-				this.eventPublisher, Duration.ZERO);
+				this.eventPublisher, Duration.ZERO, this.api);
 	}
 
 	/**

@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamOptions;
 import io.nats.client.JetStreamSubscription;
 import io.nats.client.PushSubscribeOptions;
 import io.nats.client.api.AckPolicy;
@@ -46,6 +47,7 @@ final class KvWatchSubscription {
 	/**
 	 * Creates a watch.
 	 * @param connection the connection
+	 * @param jetStreamOptions the JetStream the bucket lives in
 	 * @param bucket the bucket
 	 * @param stream the bucket's stream as just read from the server
 	 * @param keys the key patterns
@@ -58,7 +60,8 @@ final class KvWatchSubscription {
 	 * @throws IOException if a request fails or times out; nothing is left subscribed
 	 * @throws JetStreamApiException if the server refuses; nothing is left subscribed
 	 */
-	static KvWatchSubscription create(Connection connection, String bucket, StreamInfo stream, List<String> keys,
+	static KvWatchSubscription create(Connection connection, JetStreamOptions jetStreamOptions, String bucket,
+			StreamInfo stream, List<String> keys,
 			long fromRevision, boolean includeHistory, boolean metaOnly, KeyValueWatcher watcher)
 			throws IOException, JetStreamApiException {
 		String prefix = readPrefix(bucket, stream.getConfiguration());
@@ -80,7 +83,7 @@ final class KvWatchSubscription {
 		AtomicBoolean endOfData = new AtomicBoolean();
 		Dispatcher dispatcher = connection.createDispatcher();
 		try {
-			JetStreamSubscription subscription = connection.jetStream().subscribe(null, dispatcher, (message) -> {
+			JetStreamSubscription subscription = connection.jetStream(jetStreamOptions).subscribe(null, dispatcher, (message) -> {
 				KeyValueEntry entry = new KeyValueEntry(message);
 				watcher.watch(entry);
 				if (entry.getDelta() == 0 && endOfData.compareAndSet(false, true)) {
