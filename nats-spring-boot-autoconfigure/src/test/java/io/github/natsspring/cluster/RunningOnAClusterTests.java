@@ -332,7 +332,9 @@ class RunningOnAClusterTests {
 		NatsCluster cluster = nats.cluster();
 		try (Connection raw = Nats.connect(options(nats.url()))) {
 			raw.keyValueManagement()
-				.create(KeyValueConfiguration.builder().name("WATCHED").replicas(3).maxHistoryPerKey(1).build());
+				// history kept for every update the test makes: a watcher resuming after a failover can only be
+				// given the revisions the bucket still holds (with history 1, only the latest value of each key)
+				.create(KeyValueConfiguration.builder().name("WATCHED").replicas(3).maxHistoryPerKey(64).build());
 			NatsServer leader = cluster.streamLeader("KV_WATCHED");
 			String others = cluster.nodes()
 				.stream()
@@ -350,7 +352,7 @@ class RunningOnAClusterTests {
 					AtomicBoolean writing = new AtomicBoolean(true);
 					Thread writer = new Thread(() -> {
 						for (int i = 0; writing.get(); i++) {
-							String key = "k" + (i % 20);
+							String key = "k" + (i % 50);
 							try {
 								revisions.add(kv.put(key, Integer.toString(i)));
 								written.put(key, Integer.toString(i));

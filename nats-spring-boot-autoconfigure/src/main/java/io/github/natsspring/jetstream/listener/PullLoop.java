@@ -36,6 +36,12 @@ final class PullLoop {
 
 	private static final long WARN_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
 
+	/**
+	 * The longest pause after pulls the server ended at once: short enough that a listener resumes soon after a
+	 * consumer leader election (pulls end with 503 No Responders until there is a leader), long enough not to spin.
+	 */
+	private static final long MAX_EARLY_END_PAUSE_MILLIS = 2000;
+
 	private final PullConsumerContainer container;
 
 	private final JetStreamSubscription subscription;
@@ -166,10 +172,15 @@ final class PullLoop {
 				if (message == null) {
 					long after = System.nanoTime();
 					if (after - before < wait - TimeUnit.MILLISECONDS.toNanos(2)
-							&& this.pulls.ended(after, Math.max(TimeUnit.MILLISECONDS.toNanos(100), expiresNanos / 10))) {
-						// the server ended a pull at once without a message: asking again at once would spin
+							&& this.pulls.ended(after, Math.max(TimeUnit.MILLISECONDS.toNanos(100), expiresNanos / 10))
+							&& sub.getPendingMessageCount() == 0) {
+						// the server ended a pull at once without a message: asking again at once would spin.
+						// Not when more waits in the subscription: a new consumer leader ends every pull the old
+						// one had open (409 Leadership Change) at once, and backing off for each of those stale
+						// ends, one at a time, left the messages delivered since waiting behind them for minutes.
 						emptyEnds++;
-						backOffUntil = after + TimeUnit.MILLISECONDS.toNanos(Math.min(5000, 100L << Math.min(emptyEnds - 1, 6)));
+						backOffUntil = after + TimeUnit.MILLISECONDS.toNanos(Math.min(MAX_EARLY_END_PAUSE_MILLIS,
+								100L << Math.min(emptyEnds - 1, 5)));
 						warnEarlyEnds(emptyEnds, settings);
 					}
 					continue;
@@ -234,7 +245,7 @@ final class PullLoop {
 				+ " end at once without delivering a message (" + count + " in a row)"
 				+ ((settings.maxBytes() > 0) ? "; the consumer's next message is probably larger than maxBytes ("
 						+ settings.maxBytes() + "), raise maxBytes to receive it" : "")
-				+ ". Pulling again after a pause of up to 5s.");
+				+ ". Pulling again after a pause of up to " + MAX_EARLY_END_PAUSE_MILLIS / 1000 + "s.");
 	}
 
 	private void backOff(int failures) {

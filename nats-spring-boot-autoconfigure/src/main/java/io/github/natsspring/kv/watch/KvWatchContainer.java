@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
 import io.nats.client.JetStreamApiException;
+import io.nats.client.api.ConsumerInfo;
 import io.nats.client.api.StreamInfo;
 import io.nats.client.support.NatsKeyValueUtil;
 import org.apache.commons.logging.Log;
@@ -44,12 +45,17 @@ import io.github.natsspring.listener.ListenerMetrics;
  * over and delivers the bucket's current values again.</li>
  * <li>A watch that cannot be created (bucket missing, JetStream not ready after a restart) is retried with backoff
  * until it works or the container stops; a failed attempt leaves nothing subscribed.</li>
+ * <li>Every two seconds the server is asked about the watch's consumer ({@link KvWatchStallCheck}). A consumer
+ * that is gone (the node holding it died while the connection stayed up: a cluster node killed, a stream leader
+ * moved) or that holds pending updates the watcher has not handled for ten seconds, with no handler at work, is
+ * reported at WARN and the watch replaced as after a reconnect. jnats' ordered consumer notices a lost consumer
+ * only after three missed heartbeats and then races the election to re-create it.</li>
  * </ul>
  *
  * <h2>States</h2>
  * {@code STOPPED -start-> STARTING -watch created-> LOADING -initial values delivered-> WATCHING}. From any running
  * state: connection lost {@code -> DISCONNECTED}, reconnected {@code -> RESUMING -> LOADING or WATCHING}; a failed
- * creation {@code -> RETRYING -> ... }; stop {@code -> STOPPED}. Only {@code WATCHING} is stored for an installed
+ * creation {@code -> RETRYING -> ... }; stalled {@code -> STALLED -> RESUMING}; stop {@code -> STOPPED}. Only {@code WATCHING} is stored for an installed
  * watch: it reads as {@code LOADING} until the delivery has the initial values.
  *
  * <h2>Threads and locks</h2>
@@ -76,6 +82,12 @@ final class KvWatchContainer implements ListenerContainer, ConnectionListener {
 
 	private static final int JS_STREAM_NOT_FOUND = 10059;
 
+	/** How often a watch's consumer is checked on the server. */
+	private static final long SUPERVISION_INTERVAL_MILLIS = 2_000;
+
+	/** How long a watch may handle nothing while its consumer holds pending updates. */
+	private static final Duration STALL_TIMEOUT = Duration.ofSeconds(10);
+
 	private final KvWatchEndpoint endpoint;
 
 	private final KvWatchSpec spec;
@@ -87,6 +99,10 @@ final class KvWatchContainer implements ListenerContainer, ConnectionListener {
 	private final Object watchLock = new Object();
 
 	private final AtomicLong resumes = new AtomicLong();
+
+	private final AtomicLong stalls = new AtomicLong();
+
+	private final KvWatchStallCheck stallCheck = new KvWatchStallCheck(STALL_TIMEOUT);
 
 	private volatile State state = State.STOPPED;
 
@@ -148,6 +164,8 @@ final class KvWatchContainer implements ListenerContainer, ConnectionListener {
 			this.accepting = true;
 			this.running = true;
 			connection.addConnectionListener(this);
+			this.executor.scheduleWithFixedDelay(this::supervise, SUPERVISION_INTERVAL_MILLIS,
+					SUPERVISION_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
 		}
 		if (subscribeOrRetry()) {
 			awaitInitialValues();
@@ -223,6 +241,7 @@ final class KvWatchContainer implements ListenerContainer, ConnectionListener {
 				return;
 			}
 			this.state = State.WATCHING;
+			this.stallCheck.reset();
 			this.delivery.watchCreated(watchGeneration);
 			if (resume) {
 				this.resumes.incrementAndGet();
@@ -320,6 +339,72 @@ final class KvWatchContainer implements ListenerContainer, ConnectionListener {
 			// after the event, so that a start waiting for the initial values returns with it delivered
 			this.initialValues.countDown();
 		}
+	}
+
+	// --- supervision ---------------------------------------------------------------------------------------------
+
+	/**
+	 * One round on the scheduler thread: asks the server about the watch's consumer; a watch whose consumer is gone,
+	 * or that handles nothing while its consumer holds pending updates, is reported and replaced by one that
+	 * resumes after the last revision handled. A round the server cannot answer (an election) changes nothing.
+	 */
+	private void supervise() {
+		KvWatchSubscription current = this.subscription;
+		if (!this.accepting || current == null || this.state != State.WATCHING) {
+			this.stallCheck.reset();
+			return;
+		}
+		ConsumerInfo info;
+		try {
+			info = current.consumerInfo();
+		}
+		catch (IOException | JetStreamApiException | RuntimeException ex) {
+			if (this.stallCheck.unanswered() && bucketAnswers() && current == this.subscription) {
+				stalled("the server does not answer about its consumer while the bucket answers (the consumer's "
+						+ "node is gone: " + describeFailure(ex) + "). Last revision handled "
+						+ this.delivery.getLastRevision());
+			}
+			return;
+		}
+		try {
+			if (info == null) {
+				if (current == this.subscription) {
+					stalled("its consumer is gone from the server (its server restarted or left the cluster, or "
+							+ "it was deleted). Last revision handled " + this.delivery.getLastRevision());
+				}
+				return;
+			}
+			if (this.stallCheck.isStalled(info, this.delivery.getLastRevision(), this.delivery.isHandling(),
+					System.nanoTime())) {
+				stalled("it handled nothing for " + STALL_TIMEOUT + " while its consumer holds updates. Server: "
+						+ "num_pending=" + info.getNumPending() + ", delivered stream sequence "
+						+ info.getDelivered().getStreamSequence() + ", last revision handled "
+						+ this.delivery.getLastRevision());
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.debug(this.name + ": supervision round failed", ex);
+		}
+	}
+
+	private boolean bucketAnswers() {
+		try {
+			this.connection.jetStreamManagement(this.endpoint.api().options(null))
+				.getStreamInfo(NatsKeyValueUtil.toStreamName(this.spec.bucket()));
+			return true;
+		}
+		catch (IOException | JetStreamApiException | RuntimeException ex) {
+			// no JetStream leader either (an election, reconnecting): nothing to tell about the watch yet
+			return false;
+		}
+	}
+
+	private void stalled(String why) {
+		this.stalls.incrementAndGet();
+		this.state = State.STALLED;
+		logger.warn(this.name + " on bucket '" + this.spec.bucket() + "' is stalled: " + why
+				+ ". Watching again after the last revision handled.");
+		subscribeOrRetry();
 	}
 
 	// --- connection events ---------------------------------------------------------------------------------------
@@ -460,6 +545,7 @@ final class KvWatchContainer implements ListenerContainer, ConnectionListener {
 		details.put("failed", this.delivery.getFailed());
 		details.put("duplicatesSkipped", this.delivery.getDuplicates());
 		details.put("resumes", this.resumes.get());
+		details.put("stalls", this.stalls.get());
 		Instant lastChange = this.delivery.getLastChangeTime();
 		if (lastChange != null) {
 			details.put("lastChange", lastChange.toString());
@@ -495,7 +581,9 @@ final class KvWatchContainer implements ListenerContainer, ConnectionListener {
 		/** Re-creating the watch after a reconnect. */
 		RESUMING,
 		/** The watch could not be created; retrying with backoff. */
-		RETRYING
+		RETRYING,
+		/** The watch made no progress while updates wait for it, or its consumer is gone; being replaced. */
+		STALLED
 
 	}
 

@@ -305,6 +305,14 @@ final class KvWatchDelivery {
 		return this.lastRevision;
 	}
 
+	/**
+	 * Whether the handler is at work on an entry right now (a slow handler is busy, not stalled).
+	 * @return whether an entry is being handled
+	 */
+	boolean isHandling() {
+		return this.lock.isLocked();
+	}
+
 	boolean isInitialDone() {
 		return this.initialDone;
 	}

@@ -12,6 +12,7 @@ import io.nats.client.JetStreamSubscription;
 import io.nats.client.PushSubscribeOptions;
 import io.nats.client.api.AckPolicy;
 import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.ConsumerInfo;
 import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.External;
 import io.nats.client.api.KeyValueEntry;
@@ -39,9 +40,12 @@ final class KvWatchSubscription {
 
 	private final Dispatcher dispatcher;
 
-	private KvWatchSubscription(Connection connection, Dispatcher dispatcher) {
+	private final JetStreamSubscription subscription;
+
+	private KvWatchSubscription(Connection connection, Dispatcher dispatcher, JetStreamSubscription subscription) {
 		this.connection = connection;
 		this.dispatcher = dispatcher;
+		this.subscription = subscription;
 	}
 
 	/**
@@ -94,7 +98,7 @@ final class KvWatchSubscription {
 					&& endOfData.compareAndSet(false, true)) {
 				watcher.endOfData();
 			}
-			return new KvWatchSubscription(connection, dispatcher);
+			return new KvWatchSubscription(connection, dispatcher, subscription);
 		}
 		catch (IOException | JetStreamApiException | RuntimeException ex) {
 			close(connection, dispatcher);
@@ -113,6 +117,16 @@ final class KvWatchSubscription {
 			return NatsKeyValueUtil.toKeyPrefix(NatsKeyValueUtil.trimPrefix(mirror.getName()));
 		}
 		return NatsKeyValueUtil.toKeyPrefix(bucket);
+	}
+
+	/**
+	 * What the server says about the watch's consumer (the one jnats currently uses for it).
+	 * @return the consumer info, {@code null} if the server does not know the consumer
+	 * @throws IOException if the request fails or times out
+	 * @throws JetStreamApiException if the server refuses, for example because the consumer is gone
+	 */
+	ConsumerInfo consumerInfo() throws IOException, JetStreamApiException {
+		return this.subscription.getConsumerInfo();
 	}
 
 	/**

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 
 import io.nats.client.Connection;
+import io.nats.client.JetStreamManagement;
 import io.nats.client.KeyValue;
 import io.nats.client.Nats;
 import io.nats.client.Options;
@@ -22,6 +23,7 @@ import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamState;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -30,6 +32,8 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.messaging.handler.annotation.Header;
@@ -126,6 +130,50 @@ class KvWatchResumeTests {
 								+ " failed write attempts, details " + health.getDetails());
 					});
 			}
+		}
+	}
+
+	/**
+	 * The consumer behind a watch can vanish while the connection stays up: on a cluster its node dies, or an
+	 * operator deletes it. The supervision notices within seconds (jnats alone only after missed heartbeats), warns
+	 * and resumes after the last revision handled.
+	 */
+	@Test
+	@ExtendWith(OutputCaptureExtension.class)
+	void aWatchWhoseConsumerVanishesResumesByItselfMissingNothing(CapturedOutput output) throws Exception {
+		try (NatsServer server = NatsServer.builder().build().start();
+				Connection writer = Nats.connect(server.url())) {
+			writer.keyValueManagement().create(KeyValueConfiguration.builder().name("EVENTS").build());
+			KeyValue kv = writer.keyValue("EVENTS");
+			for (int i = 0; i < 10; i++) {
+				kv.put("before." + i, Integer.toString(i));
+			}
+			this.runner.withUserConfiguration(RevisionRecorder.class)
+				.withPropertyValues("nats.servers=" + server.url())
+				.run((context) -> {
+					RevisionRecorder recorder = context.getBean(RevisionRecorder.class);
+					await().atMost(Duration.ofSeconds(10)).until(() -> recorder.lastRevision() == 10);
+					JetStreamManagement jsm = writer.jetStreamManagement();
+					List<String> consumers = jsm.getConsumerNames("KV_EVENTS");
+					assertThat(consumers).isNotEmpty();
+					for (String consumer : consumers) {
+						jsm.deleteConsumer("KV_EVENTS", consumer);
+					}
+					for (int i = 0; i < 10; i++) {
+						kv.put("after." + i, Integer.toString(i));
+					}
+					// well before jnats' own heartbeat alarm (three missed 5 s heartbeats) would re-create it
+					await().atMost(Duration.ofSeconds(8)).until(() -> recorder.lastRevision() == 20);
+					assertThat(recorder.revisions).isEqualTo(LongStream.rangeClosed(1, 20).boxed().toList());
+					assertThat(output).contains("KV watcher 'revisions' on bucket 'EVENTS' is stalled: its consumer "
+							+ "is gone from the server");
+					Health health = KvWatchTests.health(context, "revisions");
+					assertThat(health.getStatus()).isEqualTo(Status.UP);
+					assertThat((Long) health.getDetails().get("stalls")).isGreaterThanOrEqualTo(1L);
+					KvView<String> view = context.getBean("events", KvView.class);
+					await().atMost(Duration.ofSeconds(8)).until(() -> view.getRevision() == 20);
+					assertThat(view.get("after.9")).isEqualTo("9");
+				});
 		}
 	}
 
