@@ -12,7 +12,7 @@ import io.github.natsspring.sample.billing.client.BillingClient;
 /**
  * The billing service: invoices as commands, events and queries over NATS.
  */
-@SpringBootApplication
+@SpringBootApplication(proxyBeanMethods = false)
 @ImportNatsClients(BillingClient.class)
 public class BillingApplication {
 
