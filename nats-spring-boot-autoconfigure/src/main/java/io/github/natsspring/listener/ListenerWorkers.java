@@ -27,6 +27,8 @@ public final class ListenerWorkers {
 
 	private final ExecutorService ownedPool;
 
+	private final boolean virtualThreads;
+
 	private volatile boolean closed;
 
 	/**
@@ -41,6 +43,7 @@ public final class ListenerWorkers {
 		}
 		this.concurrency = concurrency;
 		this.permits = new Semaphore(concurrency);
+		this.virtualThreads = virtualThreads && concurrency > 1;
 		if (concurrency == 1) {
 			this.executor = Runnable::run;
 			this.ownedPool = null;
@@ -95,6 +98,39 @@ public final class ListenerWorkers {
 			this.permits.release();
 			throw ex;
 		}
+	}
+
+	/**
+	 * Runs the task on the calling thread once a worker is free, counted like a task given to {@link #execute}: for
+	 * callers that are themselves one of {@code concurrency} threads taking work from a shared queue, which saves a
+	 * hand-off per message.
+	 * @param task the handling of one message
+	 * @return {@code false} if the workers are closed and the task was not run
+	 * @throws InterruptedException if interrupted while waiting for a worker
+	 */
+	public boolean run(Runnable task) throws InterruptedException {
+		if (this.closed) {
+			return false;
+		}
+		this.permits.acquire();
+		try {
+			if (this.closed) {
+				return false;
+			}
+			task.run();
+			return true;
+		}
+		finally {
+			this.permits.release();
+		}
+	}
+
+	/**
+	 * Whether handlers run on virtual threads (then callers should hand them over with {@link #execute}).
+	 * @return {@code true} with virtual threads enabled and concurrency above 1
+	 */
+	public boolean usesVirtualThreads() {
+		return this.virtualThreads;
 	}
 
 	/**
