@@ -436,7 +436,7 @@ final class PullConsumerContainer extends JetStreamContainer {
 	}
 
 	/**
-	 * Handles one held message on a worker (or the dispatcher with concurrency 1).
+	 * Handles one held message on one of the pull loop's dispatchers (or a virtual thread).
 	 * @param delivery the delivery
 	 */
 	void handle(Delivery delivery) {
