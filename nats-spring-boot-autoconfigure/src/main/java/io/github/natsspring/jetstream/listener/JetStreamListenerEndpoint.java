@@ -25,6 +25,8 @@ import io.github.natsspring.listener.NatsListenerEndpoint;
  * declaration's max-deliver or the default
  * @param nakDelay explicit delays before redelivery, empty for the consumer's backoff or the default
  * @param batchSize messages per pull
+ * @param maxBatchSize how far the pull window may grow while handlers keep up: the batch size when it is set, more
+ * when it is the default
  * @param maxBytes bytes per pull, 0 for no limit
  * @param expires how long a pull stays open
  * @param deadLetter whether failed messages are dead-lettered
@@ -39,7 +41,7 @@ import io.github.natsspring.listener.NatsListenerEndpoint;
  */
 public record JetStreamListenerEndpoint(String id, String stream, String consumer, boolean ordered, int concurrency,
 		AckMode ackMode, ConsumerDeclaration declaration, Integer maxDeliver, List<Duration> nakDelay, int batchSize,
-		long maxBytes, Duration expires, boolean deadLetter, String deadLetterSubject,
+		int maxBatchSize, long maxBytes, Duration expires, boolean deadLetter, String deadLetterSubject,
 		boolean defaultDeadLetterSubject, List<Class<? extends Throwable>> nonRetryable, DedupeMode dedupe,
 		String sendTo, ListenerMethod method, boolean autoStartup, JetStreamListenerSupport support)
 		implements NatsListenerEndpoint {

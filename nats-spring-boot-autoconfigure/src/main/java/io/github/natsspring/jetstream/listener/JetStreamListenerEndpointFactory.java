@@ -122,6 +122,9 @@ public class JetStreamListenerEndpointFactory implements NatsListenerEndpointFac
 		if (batchSize < 1) {
 			throw new IllegalStateException(where + ": batchSize must be at least 1, was " + batchSize);
 		}
+		// a batch size nobody set is a starting point: the window grows while handlers keep up (PullWindow)
+		boolean batchSizeSet = attributes.text(annotation.batchSize(), "batchSize") != null || defaults.batchSize() > 0;
+		int maxBatchSize = batchSizeSet ? batchSize : Math.max(batchSize, PullWindow.DEFAULT_MAX_BATCH);
 		DataSize maxBytesSize = attributes.parse(annotation.maxBytes(), DataSize::parse, null, "maxBytes");
 		long maxBytes = (maxBytesSize != null) ? maxBytesSize.toBytes() : defaults.maxBytes();
 		Duration expires = Optional.ofNullable(attributes.duration(annotation.expires(), "expires"))
@@ -204,7 +207,7 @@ public class JetStreamListenerEndpointFactory implements NatsListenerEndpointFac
 			}
 		}
 		return new JetStreamListenerEndpoint(id, stream, consumer, ordered, concurrency, ackMode, declaration.build(),
-				maxDeliver, nakDelay, batchSize, maxBytes, expires, deadLetter, deadLetterSubject,
+				maxDeliver, nakDelay, batchSize, maxBatchSize, maxBytes, expires, deadLetter, deadLetterSubject,
 				defaultDeadLetterSubject, Arrays.asList(annotation.nonRetryable()), dedupe, sendTo, listenerMethod,
 				autoStartup, this.support);
 	}

@@ -297,7 +297,10 @@ final class PullConsumerContainer extends JetStreamContainer {
 		scheduleInProgress();
 		loop.start();
 		this.logger.info(what() + " consumes " + consumerName() + " (concurrency " + this.endpoint.concurrency()
-				+ ", batch " + this.pullSettings.batchSize() + ", ack " + this.endpoint.ackMode().name().toLowerCase()
+				+ ", batch " + this.pullSettings.batchSize()
+				+ ((this.pullSettings.maxBatch() > this.pullSettings.batchSize())
+						? " (up to " + this.pullSettings.maxBatch() + " while handlers keep up)" : "")
+				+ ", ack " + this.endpoint.ackMode().name().toLowerCase()
 				+ ", ack wait " + this.ackWait + ", max deliver " + this.attempts + ", dead letters "
 				+ ((this.deadLetter != null) ? "to '" + this.deadLetter.getSubject() + "'" : "off") + ")");
 		warnIfBatchOutlastsAckWait();
@@ -412,6 +415,14 @@ final class PullConsumerContainer extends JetStreamContainer {
 	}
 
 	// --- messages --------------------------------------------------------------------------------------------------
+
+	/**
+	 * Messages handled so far, however they were settled.
+	 * @return the count
+	 */
+	long settledCount() {
+		return this.settled.sum();
+	}
 
 	/**
 	 * Takes a message the pull loop received: from now on it is held, and kept in progress, until settled.
@@ -746,6 +757,10 @@ final class PullConsumerContainer extends JetStreamContainer {
 		PullSettings settings = this.pullSettings;
 		if (settings != null) {
 			details.put("batchSize", settings.batchSize());
+			PullLoop loop = this.pullLoop;
+			if (settings.maxBatch() > settings.batchSize() && loop != null) {
+				details.put("pullWindow", Math.max(settings.batchSize(), loop.windowSize()));
+			}
 		}
 		details.put("acked", count(ACKED));
 		details.put("retried", count(RETRIED));

@@ -15,7 +15,8 @@ import io.nats.client.PullRequestOptions;
  * How a durable listener takes messages from its consumer: two threads on one long-lived pull subscription.
  * <p>
  * The <em>receiver</em> keeps pulls open ({@link PullRequests}: what is open at the server plus what the client
- * holds stays within one batch; it asks again once a quarter was taken) and takes every message as soon as it
+ * holds stays within the pull window — the batch, or more while handlers keep up ({@link PullWindow}); it asks
+ * again once a quarter was taken) and takes every message as soon as it
  * arrives: from then on the container holds it as a {@link Delivery} and keeps it in progress at the server while it
  * waits. Pulls carry no heartbeat: a pull lost with a server restart expires on the client ({@code expires} plus a
  * grace period) and is asked again. A pull the server ends at once without a message (the next message is larger
@@ -50,6 +51,11 @@ final class PullLoop {
 	private final BlockingQueue<Delivery> held = new LinkedBlockingQueue<>();
 
 	private final PullRequests pulls = new PullRequests();
+
+	private final PullWindow window = new PullWindow();
+
+	/** The pull window as the receiver last sized it (health). */
+	private volatile int windowSize;
 
 	private final Thread receiver;
 
@@ -133,6 +139,10 @@ final class PullLoop {
 		return this.pullsOpen;
 	}
 
+	int windowSize() {
+		return this.windowSize;
+	}
+
 	/**
 	 * Forgets the pulls believed open; the next round asks again.
 	 */
@@ -182,8 +192,10 @@ final class PullLoop {
 					this.pulls.clear();
 				}
 				this.pulls.expire(now);
-				int free = settings.batchSize() - this.pulls.requested() - this.held.size();
-				if (free >= settings.topUp() && now - backOffUntil >= 0) {
+				int window = this.window.size(settings, this.container::settledCount, now);
+				this.windowSize = window;
+				int free = window - this.pulls.requested() - this.held.size();
+				if (free >= PullWindow.topUp(window) && now - backOffUntil >= 0) {
 					PullRequestOptions.Builder pull = PullRequestOptions.builder(free).expiresIn(settings.expires());
 					if (settings.maxBytes() > 0) {
 						pull.maxBytes(settings.maxBytes());
@@ -194,7 +206,7 @@ final class PullLoop {
 				this.pullsOpen = this.pulls.requested();
 				if (this.pulls.isEmpty()) {
 					// nothing asked for: the dispatcher wakes us when it made room, or the back-off ends
-					this.wakeAtHeld = (now - backOffUntil >= 0) ? settings.batchSize() - settings.topUp() : -1;
+					this.wakeAtHeld = (now - backOffUntil >= 0) ? window - PullWindow.topUp(window) : -1;
 					if (this.wakeAtHeld < 0 || this.held.size() > this.wakeAtHeld) {
 						LockSupport.parkNanos(this, Math.max(1, Math.min(POLL_NANOS, backOffUntil - now)));
 					}

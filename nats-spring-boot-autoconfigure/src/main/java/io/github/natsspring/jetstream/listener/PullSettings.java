@@ -11,18 +11,12 @@ import io.nats.client.api.ConsumerConfiguration;
  * without telling anyone), so the listener would never receive anything; instead it asks for the limit and warns.
  *
  * @param batchSize messages per pull
+ * @param maxBatch how far the pull window may grow while handlers keep up ({@link PullWindow}); the batch size
+ * when the user set it
  * @param expires how long a pull stays open at the server
  * @param maxBytes bytes per pull, 0 for no limit
  */
-record PullSettings(int batchSize, Duration expires, long maxBytes) {
-
-	/**
-	 * When to ask for more: once a quarter of the batch was taken.
-	 * @return the smallest pull
-	 */
-	int topUp() {
-		return Math.max(1, this.batchSize / 4);
-	}
+record PullSettings(int batchSize, int maxBatch, Duration expires, long maxBytes) {
 
 	/**
 	 * The listener's pull settings, lowered to the consumer's limits.
@@ -47,6 +41,15 @@ record PullSettings(int batchSize, Duration expires, long maxBytes) {
 					+ "; pulls expire after " + maxExpires);
 			expires = maxExpires;
 		}
+		// the window grows only as far as the consumer lets one pull ask and lets messages be unacknowledged
+		int window = Math.max(batch, endpoint.maxBatchSize());
+		if (maxBatch > 0) {
+			window = (int) Math.min(window, Math.max(batch, maxBatch));
+		}
+		long maxAckPending = consumer.getMaxAckPending();
+		if (maxAckPending > 0) {
+			window = (int) Math.min(window, Math.max(batch, maxAckPending));
+		}
 		long bytes = endpoint.maxBytes();
 		long consumerMaxBytes = consumer.getMaxBytes();
 		if (consumerMaxBytes > 0 && bytes > consumerMaxBytes) {
@@ -54,7 +57,7 @@ record PullSettings(int batchSize, Duration expires, long maxBytes) {
 					+ "; pulls ask for " + consumerMaxBytes + " bytes");
 			bytes = consumerMaxBytes;
 		}
-		return new PullSettings(batch, expires, bytes);
+		return new PullSettings(batch, window, expires, bytes);
 	}
 
 }
