@@ -150,7 +150,9 @@ public @interface JetStreamListener {
 	/**
 	 * How many messages one pull asks for, and the most the client holds (default
 	 * {@code nats.jetstream.listener.batch-size}, else 100 or twice the concurrency when that is more; lowered to
-	 * the consumer's {@code max-batch}). Messages wait in the client until a worker is free — kept in progress, but
+	 * the consumer's {@code max-batch}). When neither is set the window grows up to 500 while handlers settle that
+	 * many within half a second, and shrinks back when they slow down; a batch size that is set is never exceeded.
+	 * Messages wait in the client until a worker is free — kept in progress, but
 	 * held back from other instances: keep {@code batch-size x handling time / concurrency} below the ack wait.
 	 * @return the batch size
 	 */

@@ -30,7 +30,8 @@ public class NatsJetStreamListenerProperties {
 
 	/**
 	 * How many messages one pull asks for (and the client holds at most). Unset: 100, or twice the listener's
-	 * concurrency when that is more. Lowered to the consumer's max-batch.
+	 * concurrency when that is more, growing up to 500 while handlers settle that many within half a second. Lowered
+	 * to the consumer's max-batch.
 	 */
 	private Integer batchSize;
 
