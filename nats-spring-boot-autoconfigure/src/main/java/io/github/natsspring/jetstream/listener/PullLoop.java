@@ -5,6 +5,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 
 import io.nats.client.JetStreamStatusException;
 import io.nats.client.JetStreamSubscription;
@@ -54,6 +55,9 @@ final class PullLoop {
 
 	private final PullWindow window = new PullWindow();
 
+	/** The container's settled count, for the window (made once: a method reference per round would allocate). */
+	private final LongSupplier settledCount;
+
 	/** The pull window as the receiver last sized it (health). */
 	private volatile int windowSize;
 
@@ -71,9 +75,9 @@ final class PullLoop {
 	private volatile int pullsOpen;
 
 	/**
-	 * While the receiver parks for room in the batch: how few held messages make room for a top-up; -1 while it
-	 * does not park. The dispatcher wakes it only then: a wake-up per message cost a fifth of the listener's CPU
-	 * samples (the receiver mostly waits in jnats' queue, where a wake-up only makes it park again).
+	 * While the receiver parks for room in the window: how few held messages make room for a top-up; -1 while it
+	 * does not park. The dispatchers wake it only then: waking it after every message (LockSupport.unpark was the
+	 * top frame of the listener's profile) only made it park again, as it mostly waits in jnats' queue.
 	 */
 	private volatile int wakeAtHeld = -1;
 
@@ -89,6 +93,7 @@ final class PullLoop {
 	PullLoop(PullConsumerContainer container, JetStreamSubscription subscription) {
 		this.container = container;
 		this.subscription = subscription;
+		this.settledCount = container::settledCount;
 		this.receiver = new Thread(this::receive, "nats-js-" + container.getId());
 		this.receiver.setDaemon(true);
 		// with platform workers, as many dispatchers as workers, each running the method itself: handing each
@@ -192,7 +197,7 @@ final class PullLoop {
 					this.pulls.clear();
 				}
 				this.pulls.expire(now);
-				int window = this.window.size(settings, this.container::settledCount, now);
+				int window = this.window.size(settings, this.settledCount, now);
 				this.windowSize = window;
 				int free = window - this.pulls.requested() - this.held.size();
 				if (free >= PullWindow.topUp(window) && now - backOffUntil >= 0) {
