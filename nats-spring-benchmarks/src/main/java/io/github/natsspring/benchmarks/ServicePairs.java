@@ -10,6 +10,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.Message;
+import io.nats.client.NUID;
+import io.nats.client.impl.Headers;
+
+import io.github.natsspring.core.NatsHeaders;
 
 /**
  * Services: a raw requester on the load connection against a {@code @NatsEndpoint} or a jnats dispatcher that
@@ -28,21 +32,39 @@ final class ServicePairs {
 	static List<Pair> all() {
 		return List.of(
 				Pair.throughput("@NatsEndpoint echo, " + IN_FLIGHT + " requests in flight (128 B)",
-						Side.of("jnats dispatcher replying", (environment, operations) -> withRawResponder(environment,
+						Side.of("jnats dispatcher replying", (environment, operations) -> withRawResponder(environment, false,
 								() -> inFlight(environment, RAW_SUBJECT, operations))),
 						Side.of("@NatsEndpoint", (environment, operations) -> inFlight(environment,
 								BenchmarkService.ECHO, operations)), 0.90),
+				// no target: shows how much of the first pair's gap is the envelope every reply of the starter carries
+				new Pair("@NatsEndpoint echo, 500 in flight, raw replies with the same envelope (128 B)",
+						Side.of("jnats dispatcher replying with Message-Id, Correlation-Id",
+								(environment, operations) -> withRawResponder(environment, true,
+										() -> inFlight(environment, RAW_SUBJECT, operations))),
+						Side.of("@NatsEndpoint", (environment, operations) -> inFlight(environment,
+								BenchmarkService.ECHO, operations)), Pair.Goal.none(), 1.0),
 				new Pair("@NatsEndpoint echo, one request at a time (128 B)",
-						Side.of("jnats dispatcher replying", (environment, operations) -> withRawResponder(environment,
+						Side.of("jnats dispatcher replying", (environment, operations) -> withRawResponder(environment, false,
 								() -> oneAtATime(environment, RAW_SUBJECT, operations))),
 						Side.of("@NatsEndpoint",
 								(environment, operations) -> oneAtATime(environment, BenchmarkService.ECHO, operations)),
 						Pair.Goal.p50(1.10), 0.05));
 	}
 
-	private static Result withRawResponder(BenchmarkEnvironment environment, Work work) throws Exception {
+	private static Result withRawResponder(BenchmarkEnvironment environment, boolean envelope, Work work)
+			throws Exception {
 		Connection raw = environment.raw();
-		Dispatcher responder = raw.createDispatcher((message) -> raw.publish(message.getReplyTo(), message.getData()));
+		Dispatcher responder = raw.createDispatcher((message) -> {
+			if (!envelope) {
+				raw.publish(message.getReplyTo(), message.getData());
+				return;
+			}
+			Headers headers = new Headers();
+			String id = NUID.nextGlobal();
+			headers.put(NatsHeaders.MESSAGE_ID, id);
+			headers.put(NatsHeaders.CORRELATION_ID, id);
+			raw.publish(message.getReplyTo(), headers, message.getData());
+		});
 		responder.subscribe(RAW_SUBJECT, "q");
 		raw.flush(Duration.ofSeconds(5));
 		try {

@@ -273,14 +273,18 @@ public class NatsTemplate implements NatsOperations {
 	}
 
 	private static Headers toHeaders(Map<String, String> headers) {
-		Headers natsHeaders = new Headers();
+		Headers natsHeaders = new OutgoingHeaders();
 		headers.forEach(natsHeaders::put);
 		return natsHeaders;
 	}
 
 	private static Message createMessage(String subject, Headers headers, byte[] data) {
 		addEnvelope(headers);
-		return NatsMessage.builder().subject(subject).headers(headers).data(data).build();
+		return NatsMessage.builder().subject(subject).headers(sealed(headers)).data(data).build();
+	}
+
+	private static Headers sealed(Headers headers) {
+		return (headers instanceof OutgoingHeaders outgoing) ? outgoing.seal() : headers;
 	}
 
 	/**

@@ -28,6 +28,7 @@ import io.github.natsspring.core.NatsHeaders;
 import io.github.natsspring.core.NatsMessageConverter;
 import io.github.natsspring.core.NatsPayloadTooLargeException;
 import io.github.natsspring.core.NatsTemplate;
+import io.github.natsspring.core.OutgoingHeaders;
 import io.github.natsspring.core.Subjects;
 
 /**
@@ -169,7 +170,7 @@ public class JetStreamTemplate implements JetStreamOperations {
 	private Message createMessage(String subject, Object payload, Map<String, String> headers,
 			PublishOptions options) {
 		Subjects.validatePublishSubject(subject);
-		Headers natsHeaders = new Headers();
+		OutgoingHeaders natsHeaders = new OutgoingHeaders();
 		headers.forEach(natsHeaders::put);
 		byte[] data = this.converter.toPayload(payload, natsHeaders);
 		if (options != null) {
@@ -181,7 +182,7 @@ public class JetStreamTemplate implements JetStreamOperations {
 			natsHeaders.put(NatsHeaders.MESSAGE_ID, messageId);
 		}
 		NatsTemplate.addEnvelope(natsHeaders);
-		return NatsMessage.builder().subject(subject).headers(natsHeaders).data(data).build();
+		return NatsMessage.builder().subject(subject).headers(natsHeaders.seal()).data(data).build();
 	}
 
 	private static void addExpectations(Headers headers, PublishOptions options) {

@@ -1,6 +1,7 @@
 package io.github.natsspring.listener;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -9,15 +10,25 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
 import org.springframework.core.task.VirtualThreadTaskExecutor;
 
 /**
  * Runs a listener's handlers with at most {@code concurrency} in flight and knows when they are done.
  * With concurrency 1 the handler runs on the calling (delivery) thread, which keeps messages in order; with more,
- * on platform worker threads or, when virtual threads are enabled, on virtual threads. {@link #execute} blocks while
- * all workers are busy, which pushes back on the delivery thread instead of queueing without bound.
+ * on platform worker threads or, when virtual threads are enabled, on virtual threads. {@link #execute} pushes back
+ * on the delivery thread instead of queueing without bound: on virtual threads it blocks while {@code concurrency}
+ * handlers run; on platform workers once as many tasks again wait behind busy workers, until the workers have caught
+ * up (a {@link HandOffGate}: a busy pool wakes the delivery thread once per {@code concurrency} tasks, not per task).
+ * A task handed over is never dropped: stopping waits for it.
  */
 public final class ListenerWorkers {
+
+	private static final Log logger = LogFactory.getLog(ListenerWorkers.class);
+
+	private final String name;
 
 	private final int concurrency;
 
@@ -26,6 +37,9 @@ public final class ListenerWorkers {
 	private final Executor executor;
 
 	private final ExecutorService ownedPool;
+
+	/** Bounds the tasks handed to the owned pool; {@code null} without one. */
+	private final HandOffGate handOff;
 
 	private final boolean virtualThreads;
 
@@ -41,20 +55,24 @@ public final class ListenerWorkers {
 		if (concurrency < 1) {
 			throw new IllegalArgumentException("concurrency must be at least 1, was " + concurrency);
 		}
+		this.name = name;
 		this.concurrency = concurrency;
 		this.permits = new Semaphore(concurrency);
 		this.virtualThreads = virtualThreads && concurrency > 1;
 		if (concurrency == 1) {
 			this.executor = Runnable::run;
 			this.ownedPool = null;
+			this.handOff = null;
 		}
 		else if (virtualThreads) {
 			this.executor = new VirtualThreadTaskExecutor(name + "-");
 			this.ownedPool = null;
+			this.handOff = null;
 		}
 		else {
 			this.ownedPool = Executors.newFixedThreadPool(concurrency, threadFactory(name));
 			this.executor = this.ownedPool;
+			this.handOff = new HandOffGate(2 * concurrency, concurrency);
 		}
 	}
 
@@ -77,6 +95,9 @@ public final class ListenerWorkers {
 		if (this.closed) {
 			return false;
 		}
+		if (this.handOff != null) {
+			return handOver(task);
+		}
 		this.permits.acquire();
 		if (this.closed) {
 			// closed while we waited for a worker
@@ -96,6 +117,29 @@ public final class ListenerWorkers {
 		}
 		catch (RuntimeException ex) {
 			this.permits.release();
+			throw ex;
+		}
+	}
+
+	private boolean handOver(Runnable task) throws InterruptedException {
+		this.handOff.enter();
+		if (this.closed) {
+			this.handOff.exit();
+			return false;
+		}
+		try {
+			this.ownedPool.execute(() -> {
+				try {
+					task.run();
+				}
+				finally {
+					this.handOff.exit();
+				}
+			});
+			return true;
+		}
+		catch (RuntimeException ex) {
+			this.handOff.exit();
 			throw ex;
 		}
 	}
@@ -134,11 +178,15 @@ public final class ListenerWorkers {
 	}
 
 	/**
-	 * How many handlers run right now.
+	 * How many handlers run right now (tasks handed to busy platform workers count until {@code concurrency}).
 	 * @return the number in flight
 	 */
 	public int inFlight() {
-		return this.concurrency - this.permits.availablePermits();
+		int taken = this.concurrency - this.permits.availablePermits();
+		if (this.handOff != null) {
+			taken += this.handOff.accepted();
+		}
+		return Math.min(taken, this.concurrency);
 	}
 
 	public int getConcurrency() {
@@ -152,11 +200,15 @@ public final class ListenerWorkers {
 	 */
 	public boolean close(Duration timeout) {
 		this.closed = true;
+		long deadline = System.nanoTime() + timeout.toNanos();
 		boolean finished;
 		try {
 			finished = this.permits.tryAcquire(this.concurrency, timeout.toMillis(), TimeUnit.MILLISECONDS);
 			if (finished) {
 				this.permits.release(this.concurrency);
+			}
+			if (this.handOff != null) {
+				finished &= awaitHandedOver(deadline);
 			}
 		}
 		catch (InterruptedException ex) {
@@ -166,10 +218,24 @@ public final class ListenerWorkers {
 		if (this.ownedPool != null) {
 			this.ownedPool.shutdown();
 			if (!finished) {
-				this.ownedPool.shutdownNow();
+				List<Runnable> neverRun = this.ownedPool.shutdownNow();
+				if (!neverRun.isEmpty()) {
+					logger.warn(neverRun.size() + " message(s) handed to the workers of " + this.name
+							+ " were not handled: the workers stopped before they got to them");
+				}
 			}
 		}
 		return finished;
+	}
+
+	private boolean awaitHandedOver(long deadline) throws InterruptedException {
+		while (this.handOff.accepted() > 0) {
+			if (System.nanoTime() - deadline >= 0) {
+				return false;
+			}
+			TimeUnit.MILLISECONDS.sleep(2);
+		}
+		return true;
 	}
 
 }

@@ -1,13 +1,13 @@
 package io.github.natsspring.listener;
 
 import io.nats.client.Message;
-import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsMessage;
 
 import io.github.natsspring.core.NatsHeaders;
 import io.github.natsspring.core.NatsMessageConverter;
 import io.github.natsspring.core.NatsOperations;
 import io.github.natsspring.core.NatsTemplate;
+import io.github.natsspring.core.OutgoingHeaders;
 
 /**
  * Answers requests: with a handler's result, or with an error in the headers of the NATS service protocol.
@@ -38,10 +38,10 @@ public final class Replies {
 	 * @return the reply, addressed to the request's reply subject
 	 */
 	public static Message replyMessage(NatsMessageConverter converter, Message request, Object result) {
-		Headers headers = new Headers();
+		OutgoingHeaders headers = new OutgoingHeaders();
 		byte[] data = converter.toPayload(result, headers);
 		NatsTemplate.addEnvelope(headers);
-		return NatsMessage.builder().subject(request.getReplyTo()).headers(headers).data(data).build();
+		return NatsMessage.builder().subject(request.getReplyTo()).headers(headers.seal()).data(data).build();
 	}
 
 	/**
@@ -61,10 +61,10 @@ public final class Replies {
 	 * @return the message
 	 */
 	public static Message errorMessage(String replyTo, ServiceError error) {
-		Headers headers = new Headers();
+		OutgoingHeaders headers = new OutgoingHeaders();
 		headers.put(NatsHeaders.SERVICE_ERROR, error.description());
 		headers.put(NatsHeaders.SERVICE_ERROR_CODE, Integer.toString(error.code()));
-		return NatsMessage.builder().subject(replyTo).headers(headers).data(new byte[0]).build();
+		return NatsMessage.builder().subject(replyTo).headers(headers.seal()).data(new byte[0]).build();
 	}
 
 }

@@ -1,0 +1,32 @@
+package io.github.natsspring.core;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * Sealed outgoing headers are read-only: jnats then sends them without copying, so nothing may change them.
+ */
+class OutgoingHeadersTests {
+
+	@Test
+	void sealedHeadersAreReadOnlyAndKeepTheirValues() {
+		OutgoingHeaders headers = new OutgoingHeaders();
+		headers.put("Message-Id", "m-1");
+		headers.add("X-Tag", "a", "b");
+		assertThat(headers.isReadOnly()).isFalse();
+		headers.seal();
+		assertThat(headers.isReadOnly()).isTrue();
+		assertThat(headers.getFirst("Message-Id")).isEqualTo("m-1");
+		assertThat(headers.get("X-Tag")).containsExactly("a", "b");
+		assertThatExceptionOfType(UnsupportedOperationException.class).isThrownBy(() -> headers.put("X", "1"));
+		assertThatExceptionOfType(UnsupportedOperationException.class).isThrownBy(() -> headers.add("X", List.of("1")));
+		assertThatExceptionOfType(UnsupportedOperationException.class).isThrownBy(() -> headers.remove("X-Tag"));
+		assertThatExceptionOfType(UnsupportedOperationException.class).isThrownBy(headers::clear);
+		assertThat(headers.size()).isEqualTo(2);
+	}
+
+}
