@@ -31,6 +31,8 @@ final class HandOffGate {
 	/** Delivery threads waiting for the pool to catch up; written under the lock. */
 	private volatile int waiting;
 
+	private volatile boolean closed;
+
 	/**
 	 * @param limit how many tasks may be handed over and not yet finished
 	 * @param resumeAt how few must be left before a waiting delivery thread goes on
@@ -57,7 +59,7 @@ final class HandOffGate {
 			this.waiting++;
 			// the count is read after the waiting flag is written, and a finishing task writes the count before
 			// it reads the flag: one of the two always sees the other
-			while (this.accepted.get() > this.resumeAt) {
+			while (this.accepted.get() > this.resumeAt && !this.closed) {
 				this.caughtUp.awaitNanos(WAIT_SLICE_NANOS);
 			}
 		}
@@ -80,6 +82,20 @@ final class HandOffGate {
 			finally {
 				this.lock.unlock();
 			}
+		}
+	}
+
+	/**
+	 * Stops any wait: a delivery thread held back goes on at once (and finds the workers closed).
+	 */
+	void close() {
+		this.closed = true;
+		this.lock.lock();
+		try {
+			this.caughtUp.signalAll();
+		}
+		finally {
+			this.lock.unlock();
 		}
 	}
 

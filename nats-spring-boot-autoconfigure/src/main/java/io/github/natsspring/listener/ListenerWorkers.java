@@ -200,6 +200,10 @@ public final class ListenerWorkers {
 	 */
 	public boolean close(Duration timeout) {
 		this.closed = true;
+		if (this.handOff != null) {
+			// a delivery thread held back by busy workers must not wait for them: what it holds is rejected
+			this.handOff.close();
+		}
 		long deadline = System.nanoTime() + timeout.toNanos();
 		boolean finished;
 		try {

@@ -62,6 +62,37 @@ class ListenerWorkersTests {
 	}
 
 	@Test
+	void aDeliveryThreadHeldBackByBusyWorkersIsLetGoWhenTheyStop() throws Exception {
+		ListenerWorkers workers = new ListenerWorkers("test-workers", 2, false);
+		CountDownLatch release = new CountDownLatch(1);
+		for (int i = 0; i < 4; i++) {
+			workers.execute(() -> {
+				try {
+					release.await(10, TimeUnit.SECONDS);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			});
+		}
+		CompletableFuture<Boolean> held = CompletableFuture.supplyAsync(() -> {
+			try {
+				return workers.execute(() -> {
+				});
+			}
+			catch (InterruptedException ex) {
+				throw new IllegalStateException(ex);
+			}
+		});
+		Thread.sleep(100);
+		assertThat(held).isNotDone();
+		CompletableFuture<Boolean> closed = CompletableFuture.supplyAsync(() -> workers.close(Duration.ofSeconds(10)));
+		assertThat(held.get(5, TimeUnit.SECONDS)).as("rejected, not taken").isFalse();
+		release.countDown();
+		assertThat(closed.get(15, TimeUnit.SECONDS)).isTrue();
+	}
+
+	@Test
 	void stoppingWaitsForTasksStillQueuedBehindBusyWorkers() throws Exception {
 		ListenerWorkers workers = new ListenerWorkers("test-workers", 2, false);
 		CountDownLatch release = new CountDownLatch(1);
@@ -77,7 +108,11 @@ class ListenerWorkersTests {
 				done.incrementAndGet();
 			});
 		}
-		CompletableFuture<Boolean> closed = CompletableFuture.supplyAsync(() -> workers.close(Duration.ofSeconds(10)));
+		CompletableFuture<Boolean> closed = new CompletableFuture<>();
+		Thread stopping = new Thread(() -> closed.complete(workers.close(Duration.ofSeconds(10))), "test-stop");
+		stopping.start();
+		// the stop has begun once it waits for the handed-over tasks
+		await().atMost(Duration.ofSeconds(5)).until(() -> stopping.getState() == Thread.State.TIMED_WAITING);
 		assertThat(workers.execute(done::incrementAndGet)).as("taken after the stop began").isFalse();
 		release.countDown();
 		assertThat(closed.get(15, TimeUnit.SECONDS)).isTrue();
