@@ -71,7 +71,7 @@ public class NatsTemplate implements NatsOperations {
 	@Override
 	public void publish(String subject, Object payload, Map<String, String> headers) {
 		Subjects.validatePublishSubject(subject);
-		Headers natsHeaders = toHeaders(headers);
+		OutgoingHeaders natsHeaders = toHeaders(headers);
 		byte[] data = this.converter.toPayload(payload, natsHeaders);
 		if (this.observationRegistry.isNoop()) {
 			send(subject, natsHeaders, data);
@@ -81,7 +81,7 @@ public class NatsTemplate implements NatsOperations {
 			.observe(() -> send(subject, natsHeaders, data));
 	}
 
-	private void send(String subject, Headers headers, byte[] data) {
+	private void send(String subject, OutgoingHeaders headers, byte[] data) {
 		Message message = createMessage(subject, headers, data);
 		Connection current = this.connection.get();
 		checkSize(current, message);
@@ -191,7 +191,7 @@ public class NatsTemplate implements NatsOperations {
 	private CompletableFuture<Message> sendRequest(String subject, Object payload, Map<String, String> headers,
 			Duration timeout) {
 		Subjects.validatePublishSubject(subject);
-		Headers natsHeaders = toHeaders(headers);
+		OutgoingHeaders natsHeaders = toHeaders(headers);
 		byte[] data = this.converter.toPayload(payload, natsHeaders);
 		Observation observation = NatsObservations.send(this.observationRegistry, natsHeaders, subject, "request")
 			.start();
@@ -272,19 +272,15 @@ public class NatsTemplate implements NatsOperations {
 		return new NatsException("Request on '" + subject + "' failed: " + cause.getMessage(), cause);
 	}
 
-	private static Headers toHeaders(Map<String, String> headers) {
-		Headers natsHeaders = new OutgoingHeaders();
+	private static OutgoingHeaders toHeaders(Map<String, String> headers) {
+		OutgoingHeaders natsHeaders = new OutgoingHeaders();
 		headers.forEach(natsHeaders::put);
 		return natsHeaders;
 	}
 
-	private static Message createMessage(String subject, Headers headers, byte[] data) {
+	private static Message createMessage(String subject, OutgoingHeaders headers, byte[] data) {
 		addEnvelope(headers);
-		return NatsMessage.builder().subject(subject).headers(sealed(headers)).data(data).build();
-	}
-
-	private static Headers sealed(Headers headers) {
-		return (headers instanceof OutgoingHeaders outgoing) ? outgoing.seal() : headers;
+		return NatsMessage.builder().subject(subject).headers(headers.seal()).data(data).build();
 	}
 
 	/**

@@ -75,13 +75,7 @@ final class HandOffGate {
 	void exit() {
 		int left = this.accepted.decrementAndGet();
 		if (this.waiting > 0 && left <= this.resumeAt) {
-			this.lock.lock();
-			try {
-				this.caughtUp.signalAll();
-			}
-			finally {
-				this.lock.unlock();
-			}
+			wakeWaiting();
 		}
 	}
 
@@ -90,6 +84,10 @@ final class HandOffGate {
 	 */
 	void close() {
 		this.closed = true;
+		wakeWaiting();
+	}
+
+	private void wakeWaiting() {
 		this.lock.lock();
 		try {
 			this.caughtUp.signalAll();

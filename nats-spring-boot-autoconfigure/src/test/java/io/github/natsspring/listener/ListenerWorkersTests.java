@@ -26,12 +26,7 @@ class ListenerWorkersTests {
 		AtomicInteger done = new AtomicInteger();
 		Runnable task = () -> {
 			mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
-			try {
-				release.await(10, TimeUnit.SECONDS);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
+			awaitQuietly(release);
 			running.decrementAndGet();
 			done.incrementAndGet();
 		};
@@ -66,14 +61,7 @@ class ListenerWorkersTests {
 		ListenerWorkers workers = new ListenerWorkers("test-workers", 2, false);
 		CountDownLatch release = new CountDownLatch(1);
 		for (int i = 0; i < 4; i++) {
-			workers.execute(() -> {
-				try {
-					release.await(10, TimeUnit.SECONDS);
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-				}
-			});
+			workers.execute(() -> awaitQuietly(release));
 		}
 		CompletableFuture<Boolean> held = CompletableFuture.supplyAsync(() -> {
 			try {
@@ -99,12 +87,7 @@ class ListenerWorkersTests {
 		AtomicInteger done = new AtomicInteger();
 		for (int i = 0; i < 4; i++) {
 			workers.execute(() -> {
-				try {
-					release.await(10, TimeUnit.SECONDS);
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-				}
+				awaitQuietly(release);
 				done.incrementAndGet();
 			});
 		}
@@ -117,6 +100,16 @@ class ListenerWorkersTests {
 		release.countDown();
 		assertThat(closed.get(15, TimeUnit.SECONDS)).isTrue();
 		assertThat(done.get()).as("the two running and the two queued").isEqualTo(4);
+	}
+
+	/** Blocks a worker until the test lets it go (at most 10 s, so a failing test still ends). */
+	private static void awaitQuietly(CountDownLatch release) {
+		try {
+			release.await(10, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 }
