@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
@@ -22,6 +24,7 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.ApplicationEventPublisherAware;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.InitializingBean;
 import org.springframework.context.SmartLifecycle;
 
 import io.github.natsspring.connection.NatsConnectionEvent.Type;
@@ -35,8 +38,13 @@ import io.github.natsspring.core.NatsNotConnectedException;
  * <p>
  * Other components ask for the connection with {@link #getConnection()} or run work once it exists with
  * {@link #whenConnected(Consumer)}; jnats itself restores subscriptions after a reconnect.
+ * <p>
+ * As a bean, the manager begins its first connection attempt in the background as soon as it is created
+ * ({@link #connectAhead()}), so that connecting overlaps the rest of the application's startup; {@link #start()}
+ * takes that attempt's outcome as its own. Until then nothing uses the connection and no event is published.
  */
-public class NatsConnectionManager implements DisposableBean, SmartLifecycle, ApplicationEventPublisherAware {
+public class NatsConnectionManager
+		implements InitializingBean, DisposableBean, SmartLifecycle, ApplicationEventPublisherAware {
 
 	private static final Log logger = LogFactory.getLog(NatsConnectionManager.class);
 
@@ -79,6 +87,14 @@ public class NatsConnectionManager implements DisposableBean, SmartLifecycle, Ap
 
 	private boolean callbacksQueued;
 
+	/** The first connection attempt, begun before {@link #start()}; guarded by the lifecycle monitor. */
+	private CompletableFuture<Connection> attemptAhead;
+
+	/** Events of the attempt ahead, published once the manager starts; guarded by itself. */
+	private final List<NatsConnectionEvent> heldEvents = new ArrayList<>();
+
+	private boolean holdingEvents;
+
 	private volatile boolean running;
 
 	/**
@@ -103,6 +119,39 @@ public class NatsConnectionManager implements DisposableBean, SmartLifecycle, Ap
 	}
 
 	@Override
+	public void afterPropertiesSet() {
+		connectAhead();
+	}
+
+	/**
+	 * Begins the first connection attempt in a background thread; {@link #start()} then waits for its outcome
+	 * instead of attempting itself. Connection events of the attempt are held until the start. Does nothing once
+	 * started or when an attempt is already under way.
+	 */
+	public void connectAhead() {
+		synchronized (this.lifecycleMonitor) {
+			if (this.running || this.attemptAhead != null) {
+				return;
+			}
+			synchronized (this.heldEvents) {
+				this.holdingEvents = true;
+			}
+			CompletableFuture<Connection> attempt = new CompletableFuture<>();
+			Thread thread = new Thread(() -> {
+				try {
+					attempt.complete(attemptConnect());
+				}
+				catch (Throwable ex) {
+					attempt.completeExceptionally(ex);
+				}
+			}, "nats-connect-ahead");
+			thread.setDaemon(true);
+			this.attemptAhead = attempt;
+			thread.start();
+		}
+	}
+
+	@Override
 	public int getPhase() {
 		return NatsLifecyclePhases.CONNECTION;
 	}
@@ -119,14 +168,16 @@ public class NatsConnectionManager implements DisposableBean, SmartLifecycle, Ap
 				thread.setDaemon(true);
 				return thread;
 			});
+			releaseHeldEvents();
 			this.state = NatsConnectionState.CONNECTING;
 			Connection connected;
 			try {
-				connected = attemptConnect();
+				connected = (this.attemptAhead != null) ? takeAttemptAhead() : attemptConnect();
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
 				this.running = false;
+				abandonAttemptAhead();
 				throw new IllegalStateException("Interrupted while connecting to NATS", ex);
 			}
 			catch (Exception ex) {
@@ -149,6 +200,54 @@ public class NatsConnectionManager implements DisposableBean, SmartLifecycle, Ap
 			}
 			// outside the try: a failing callback is not a connection failure
 			adopt(connected, false);
+		}
+	}
+
+	private Connection takeAttemptAhead() throws Exception {
+		try {
+			Connection connected = this.attemptAhead.get();
+			this.attemptAhead = null;
+			return connected;
+		}
+		catch (ExecutionException ex) {
+			this.attemptAhead = null;
+			throw (ex.getCause() instanceof Exception cause) ? cause : ex;
+		}
+	}
+
+	/** An attempt ahead that no start will take (stopped, destroyed, interrupted) must not leave a connection. */
+	private void abandonAttemptAhead() {
+		CompletableFuture<Connection> attempt = this.attemptAhead;
+		this.attemptAhead = null;
+		if (attempt != null) {
+			attempt.thenAccept(NatsConnectionManager::closeQuietly);
+		}
+		synchronized (this.heldEvents) {
+			this.holdingEvents = false;
+			this.heldEvents.clear();
+		}
+	}
+
+	private static void closeQuietly(Connection connection) {
+		try {
+			connection.close();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private void releaseHeldEvents() {
+		List<NatsConnectionEvent> held;
+		synchronized (this.heldEvents) {
+			if (!this.holdingEvents) {
+				return;
+			}
+			this.holdingEvents = false;
+			held = new ArrayList<>(this.heldEvents);
+			this.heldEvents.clear();
+			// published in order, before any event of the started manager (those queue behind on the executor)
+			held.forEach(this::publish);
 		}
 	}
 
@@ -316,6 +415,12 @@ public class NatsConnectionManager implements DisposableBean, SmartLifecycle, Ap
 	}
 
 	void publish(NatsConnectionEvent event) {
+		synchronized (this.heldEvents) {
+			if (this.holdingEvents) {
+				this.heldEvents.add(event);
+				return;
+			}
+		}
 		ExecutorService executor = this.eventExecutor;
 		if (this.eventPublisher == null || executor == null || executor.isShutdown()) {
 			return;
@@ -394,6 +499,11 @@ public class NatsConnectionManager implements DisposableBean, SmartLifecycle, Ap
 	 */
 	@Override
 	public void destroy() {
+		synchronized (this.lifecycleMonitor) {
+			if (!this.running) {
+				abandonAttemptAhead();
+			}
+		}
 		stop();
 	}
 

@@ -13,6 +13,8 @@ import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.core.Ordered;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.stereotype.Component;
 
 /**
  * Base of the post-processors that find annotated beans and turn them into endpoints: collects the beans whose
@@ -53,7 +55,7 @@ public abstract class DeferredAnnotationBeanPostProcessor
 	@Override
 	public Object postProcessAfterInitialization(Object bean, String beanName) throws BeansException {
 		Class<?> targetClass = AopProxyUtils.ultimateTargetClass(bean);
-		if (this.classesWithoutAnnotations.contains(targetClass)) {
+		if (this.classesWithoutAnnotations.contains(targetClass) || isFrameworkClass(targetClass)) {
 			return bean;
 		}
 		if (!isCandidate(targetClass)) {
@@ -70,6 +72,17 @@ public abstract class DeferredAnnotationBeanPostProcessor
 			}
 		}
 		return bean;
+	}
+
+	/**
+	 * Spring's own infrastructure beans (some hundred in an application with Actuator) carry no listener
+	 * annotations: skipping them, as Spring's {@code EventListenerMethodProcessor} does, saves a reflective walk over
+	 * all their methods at startup.
+	 */
+	private static boolean isFrameworkClass(Class<?> targetClass) {
+		String name = targetClass.getName();
+		return name.startsWith("java.") || (name.startsWith("org.springframework.")
+				&& !AnnotatedElementUtils.isAnnotated(targetClass, Component.class));
 	}
 
 	@Override
