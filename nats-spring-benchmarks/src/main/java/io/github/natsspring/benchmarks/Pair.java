@@ -65,6 +65,11 @@ public record Pair(String name, Side raw, Side starter, Goal goal, double scale)
 			return new Goal(Kind.THROUGHPUT, 0);
 		}
 
+		/** Compares median latencies, with no target: a diagnostic pair. */
+		static Goal p50Only() {
+			return new Goal(Kind.P50, 0);
+		}
+
 		boolean met(double value) {
 			return switch (this.kind) {
 				case THROUGHPUT -> value >= this.target;

@@ -48,7 +48,14 @@ final class ServicePairs {
 								() -> oneAtATime(environment, RAW_SUBJECT, operations))),
 						Side.of("@NatsEndpoint",
 								(environment, operations) -> oneAtATime(environment, BenchmarkService.ECHO, operations)),
-						Pair.Goal.p50(1.10), 0.05));
+						Pair.Goal.p50(1.10), 0.05),
+				// no target: the same with concurrency = 1, handled on the dispatcher's thread (no hand-off to a worker)
+				new Pair("@NatsEndpoint echo, one request at a time, concurrency 1 (128 B)",
+						Side.of("jnats dispatcher replying", (environment, operations) -> withRawResponder(environment, false,
+								() -> oneAtATime(environment, RAW_SUBJECT, operations))),
+						Side.of("@NatsEndpoint, concurrency = \"1\"", (environment, operations) -> oneAtATime(environment,
+								BenchmarkSingleHandlerService.ECHO, operations)),
+						Pair.Goal.p50Only(), 0.05));
 	}
 
 	private static Result withRawResponder(BenchmarkEnvironment environment, boolean envelope, Work work)

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import io.nats.client.impl.Headers;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JavaType;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -62,17 +63,48 @@ public class DefaultNatsMessageConverter implements NatsMessageConverter {
 			return new String(data, StandardCharsets.UTF_8);
 		}
 		JsonMapper mapper = requireMapper(targetType);
-		if (data == null || data.length == 0) {
-			throw new NatsMessageConversionException("Empty payload cannot be read as " + targetType.getTypeName());
-		}
+		requireData(data, targetType);
 		try {
 			JavaType javaType = mapper.getTypeFactory().constructType(targetType);
 			return mapper.readValue(data, javaType);
 		}
 		catch (JacksonException ex) {
-			throw new NatsMessageConversionException(
-					"Payload is not valid JSON for " + simpleName(targetType) + ": " + ex.getOriginalMessage(), ex);
+			throw notJson(targetType, ex);
 		}
+	}
+
+	/**
+	 * For JSON types, a reader with the type and its deserializer resolved once (a Jackson {@link ObjectReader});
+	 * it reads exactly as {@link #fromPayload} does. The profile of a JSON listener showed the per-message type
+	 * lookup at a tenth of its time.
+	 */
+	@Override
+	public PayloadReader readerFor(Type targetType) {
+		if (targetType == byte[].class || targetType == String.class || targetType == Object.class
+				|| this.jsonMapper == null) {
+			return (data, headers) -> fromPayload(data, headers, targetType);
+		}
+		ObjectReader reader = this.jsonMapper.readerFor(this.jsonMapper.getTypeFactory().constructType(targetType));
+		return (data, headers) -> {
+			requireData(data, targetType);
+			try {
+				return reader.readValue(data);
+			}
+			catch (JacksonException ex) {
+				throw notJson(targetType, ex);
+			}
+		};
+	}
+
+	private static void requireData(byte[] data, Type targetType) {
+		if (data == null || data.length == 0) {
+			throw new NatsMessageConversionException("Empty payload cannot be read as " + targetType.getTypeName());
+		}
+	}
+
+	private static NatsMessageConversionException notJson(Type targetType, JacksonException ex) {
+		return new NatsMessageConversionException(
+				"Payload is not valid JSON for " + simpleName(targetType) + ": " + ex.getOriginalMessage(), ex);
 	}
 
 	private static boolean isJson(Headers headers) {

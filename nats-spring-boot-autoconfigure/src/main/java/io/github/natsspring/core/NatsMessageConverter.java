@@ -29,4 +29,32 @@ public interface NatsMessageConverter {
 	 */
 	Object fromPayload(byte[] data, Headers headers, Type targetType);
 
+	/**
+	 * A reader of payloads of one type, for callers that read many of them (a listener reads every message of its
+	 * parameter's type): what the type needs may be resolved once rather than per message. The default reads with
+	 * {@link #fromPayload}.
+	 * @param targetType the type wanted, possibly generic
+	 * @return the reader, reading as {@link #fromPayload} would
+	 */
+	default PayloadReader readerFor(Type targetType) {
+		return (data, headers) -> fromPayload(data, headers, targetType);
+	}
+
+	/**
+	 * Reads payloads of the type it was made for.
+	 */
+	@FunctionalInterface
+	interface PayloadReader {
+
+		/**
+		 * Reads a payload.
+		 * @param data the message bytes
+		 * @param headers the message headers, may be {@code null}
+		 * @return the value
+		 * @throws NatsMessageConversionException if the bytes cannot be read as the reader's type
+		 */
+		Object read(byte[] data, Headers headers);
+
+	}
+
 }

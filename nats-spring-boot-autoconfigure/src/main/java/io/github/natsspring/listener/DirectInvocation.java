@@ -123,14 +123,15 @@ final class DirectInvocation {
 			return null;
 		}
 		Type target = parameter.getNestedGenericParameterType();
+		// resolved once per listener, not per message
+		NatsMessageConverter.PayloadReader reader = (type != byte[].class) ? converter.readerFor(target) : null;
 		Validation validation = Validation.of(parameter, validator);
 		return (inbound) -> {
 			byte[] data = inbound.message().getData();
 			if (data == null || data.length == 0) {
 				throw Fallback.INSTANCE;
 			}
-			Object payload = (type == byte[].class) ? data
-					: converter.fromPayload(data, inbound.message().getHeaders(), target);
+			Object payload = (reader == null) ? data : reader.read(data, inbound.message().getHeaders());
 			if (payload == null) {
 				throw Fallback.INSTANCE;
 			}
