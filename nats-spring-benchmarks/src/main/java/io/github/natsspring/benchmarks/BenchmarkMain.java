@@ -80,7 +80,7 @@ public class BenchmarkMain {
 					+ ", " + settings.rounds + " rounds per side, median";
 		}
 		if (settings.startup && (settings.filter == null || "startup".contains(settings.filter))) {
-			rows.add(StartupPair.measure(settings.startupRuns));
+			rows.addAll(StartupPair.measure(settings.startupRuns));
 		}
 		return new Report(rows, environmentLine, profiles.toString());
 	}

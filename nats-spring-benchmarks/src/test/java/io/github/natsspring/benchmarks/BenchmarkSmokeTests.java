@@ -16,7 +16,7 @@ class BenchmarkSmokeTests {
 		BenchmarkMain.Settings settings = BenchmarkMain.Settings
 			.parse(new String[] { "operations=2000", "rounds=1", "startupRuns=1" });
 		BenchmarkMain.Report report = BenchmarkMain.run(settings);
-		assertThat(report.rows()).hasSize(BenchmarkMain.allPairs().size() + 1);
+		assertThat(report.rows()).hasSize(BenchmarkMain.allPairs().size() + 2);
 		assertThat(report.rows()).allSatisfy((row) -> {
 			assertThat(row.raw()).singleElement().satisfies((result) -> assertThat(result.operations()).isPositive());
 			assertThat(row.starter()).singleElement()

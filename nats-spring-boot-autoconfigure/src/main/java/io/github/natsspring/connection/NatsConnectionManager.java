@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -148,6 +149,17 @@ public class NatsConnectionManager
 			thread.setDaemon(true);
 			this.attemptAhead = attempt;
 			thread.start();
+		}
+	}
+
+	/**
+	 * The first connection attempt while it runs ahead of the start, for preparation that only reads (the
+	 * reconciler plans its startup run on it): nothing else uses that connection before the start adopts it.
+	 * @return the attempt, {@code null} when none was begun or the manager has started
+	 */
+	public CompletionStage<Connection> connectionAhead() {
+		synchronized (this.lifecycleMonitor) {
+			return (this.attemptAhead != null) ? this.attemptAhead.minimalCompletionStage() : null;
 		}
 	}
 

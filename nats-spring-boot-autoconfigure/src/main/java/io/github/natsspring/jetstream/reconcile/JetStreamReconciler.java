@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -24,6 +26,7 @@ import io.nats.client.api.ServerInfo;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.springframework.beans.factory.InitializingBean;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.ApplicationEventPublisherAware;
 import org.springframework.context.ApplicationListener;
@@ -53,7 +56,7 @@ import io.github.natsspring.jetstream.reconcile.ReconcileRun.Plan;
  * refused, or JetStream was not ready yet) is retried with a growing delay, at most every 30 seconds, for as long as
  * the application runs. It never deletes and never recreates anything.
  */
-public class JetStreamReconciler implements SmartLifecycle, ApplicationEventPublisherAware,
+public class JetStreamReconciler implements InitializingBean, SmartLifecycle, ApplicationEventPublisherAware,
 		ApplicationListener<NatsConnectionEvent> {
 
 	private static final Log logger = LogFactory.getLog(JetStreamReconciler.class);
@@ -97,6 +100,9 @@ public class JetStreamReconciler implements SmartLifecycle, ApplicationEventPubl
 	private volatile boolean running;
 
 	private volatile Thread startingThread;
+
+	/** The startup run's plans, made ahead of the start; taken (and cleared) by the first reconciliation. */
+	private volatile CompletableFuture<PlansAhead> plansAhead;
 
 	private volatile ScheduledExecutorService executor;
 
@@ -177,6 +183,36 @@ public class JetStreamReconciler implements SmartLifecycle, ApplicationEventPubl
 		return NatsLifecyclePhases.RECONCILE;
 	}
 
+	/**
+	 * Plans the startup reconciliation as soon as the connection manager's attempt ahead connects, while the rest
+	 * of the application is built (see {@link PlansAhead}); the start then applies the plans.
+	 */
+	@Override
+	public void afterPropertiesSet() {
+		CompletionStage<Connection> connectionAhead = this.connectionManager.connectionAhead();
+		if (connectionAhead == null || this.mode == ReconcileMode.OFF || this.topology.isEmpty()) {
+			return;
+		}
+		synchronized (this.lock) {
+			this.plansAhead = PlansAhead.begin(connectionAhead, this.topology, this::newRun, allResources());
+		}
+	}
+
+	/**
+	 * The plans made ahead for this connection and the current declarations, else {@code null}; waits for the
+	 * planning to finish (it has the same time bounds as a run planned here).
+	 */
+	private PlansAhead takePlansAhead(Connection connection) {
+		CompletableFuture<PlansAhead> ahead = this.plansAhead;
+		this.plansAhead = null;
+		if (ahead == null) {
+			return null;
+		}
+		PlansAhead plans = ahead.join();
+		return (plans != null && plans.isFor(connection, this.topology) && this.codeConsumers.isEmpty()) ? plans
+				: null;
+	}
+
 	@Override
 	public void start() {
 		if (this.running) {
@@ -205,6 +241,7 @@ public class JetStreamReconciler implements SmartLifecycle, ApplicationEventPubl
 	}
 
 	private void reconcileOnConnect(Connection connection) {
+		PlansAhead ahead = takePlansAhead(connection);
 		if (Thread.currentThread() != this.startingThread) {
 			// NATS came after startup: the application runs already
 			reconcileInBackground(connection);
@@ -212,7 +249,15 @@ public class JetStreamReconciler implements SmartLifecycle, ApplicationEventPubl
 		}
 		ReconcileReport result;
 		try {
-			result = reconcile(connection);
+			if (ahead != null) {
+				synchronized (this.lock) {
+					result = (ahead.run() != null) ? executeAndRecord(ahead.run(), ahead.resources(), ahead, false, true, true)
+							: executeAndRecord(newRun(connection), allResources(), false, true, true);
+				}
+			}
+			else {
+				result = reconcile(connection);
+			}
 		}
 		catch (JetStreamReconcileException ex) {
 			if (this.failOnConflict) {
@@ -582,9 +627,14 @@ public class JetStreamReconciler implements SmartLifecycle, ApplicationEventPubl
 	 */
 	private ReconcileReport executeAndRecord(ReconcileRun run, List<ManagedResource<?, ?, ?>> resources,
 			boolean partial, boolean strict, boolean log) {
+		return executeAndRecord(run, resources, null, partial, strict, log);
+	}
+
+	private ReconcileReport executeAndRecord(ReconcileRun run, List<ManagedResource<?, ?, ?>> resources,
+			PlansAhead ahead, boolean partial, boolean strict, boolean log) {
 		ReconcileReport result;
 		try {
-			result = execute(run, resources, strict);
+			result = execute(run, resources, ahead, strict);
 		}
 		catch (JetStreamReconcileException ex) {
 			if (ex.getReport() != null) {
@@ -618,12 +668,19 @@ public class JetStreamReconciler implements SmartLifecycle, ApplicationEventPubl
 	 * while the application runs, whatever else drifted — and leaves every existing resource as it is.
 	 */
 	@SuppressWarnings({ "unchecked", "rawtypes" })
-	private ReconcileReport execute(ReconcileRun run, List<ManagedResource<?, ?, ?>> resources, boolean strict) {
+	private ReconcileReport execute(ReconcileRun run, List<ManagedResource<?, ?, ?>> resources, PlansAhead ahead,
+			boolean strict) {
 		String version = run.server().version();
 		try {
-			List<Plan<?, ?, ?>> plans = new ArrayList<>();
-			for (ManagedResource<?, ?, ?> resource : resources) {
-				plans.add(run.plan(resource));
+			List<Plan<?, ?, ?>> plans;
+			if (ahead != null) {
+				plans = ahead.plans();
+			}
+			else {
+				plans = new ArrayList<>();
+				for (ManagedResource<?, ?, ?> resource : resources) {
+					plans.add(run.plan(resource));
+				}
 			}
 			boolean problems = plans.stream().anyMatch(Plan::isProblem);
 			if (this.failOnConflict && problems && strict) {
