@@ -16,6 +16,8 @@ public final class OutgoingHeaders extends Headers {
 
 	private boolean sealed;
 
+	private boolean enveloped;
+
 	/**
 	 * Makes these headers read-only; call it once the message is complete, before it is handed to jnats.
 	 * @return these headers
@@ -23,6 +25,20 @@ public final class OutgoingHeaders extends Headers {
 	public OutgoingHeaders seal() {
 		this.sealed = true;
 		return this;
+	}
+
+	/** Called once {@link NatsTemplate#addEnvelope} has given these headers their envelope. */
+	void envelopeAdded() {
+		this.enveloped = true;
+	}
+
+	/**
+	 * Whether these headers have the envelope ({@code Message-Id}, {@code Correlation-Id}) and can no longer lose
+	 * it: they were given it and then sealed.
+	 * @return {@code true} when sealed with the envelope
+	 */
+	public boolean hasEnvelope() {
+		return this.enveloped && this.sealed;
 	}
 
 	@Override
@@ -45,37 +61,50 @@ public final class OutgoingHeaders extends Headers {
 	@Override
 	public Headers put(String key, String... values) {
 		checkNotSealed();
+		changing(key);
 		return super.put(key, values);
 	}
 
 	@Override
 	public Headers put(String key, Collection<String> values) {
 		checkNotSealed();
+		changing(key);
 		return super.put(key, values);
 	}
 
 	@Override
 	public Headers put(Map<String, List<String>> map) {
 		checkNotSealed();
+		this.enveloped = false;
 		return super.put(map);
 	}
 
 	@Override
 	public void remove(String... keys) {
 		checkNotSealed();
+		this.enveloped = false;
 		super.remove(keys);
 	}
 
 	@Override
 	public void remove(Collection<String> keys) {
 		checkNotSealed();
+		this.enveloped = false;
 		super.remove(keys);
 	}
 
 	@Override
 	public void clear() {
 		checkNotSealed();
+		this.enveloped = false;
 		super.clear();
+	}
+
+	/** Replacing an envelope header may remove it (an empty value): the envelope is then checked again. */
+	private void changing(String key) {
+		if (this.enveloped && (NatsHeaders.MESSAGE_ID.equals(key) || NatsHeaders.CORRELATION_ID.equals(key))) {
+			this.enveloped = false;
+		}
 	}
 
 	private void checkNotSealed() {

@@ -29,4 +29,37 @@ class OutgoingHeadersTests {
 		assertThat(headers.size()).isEqualTo(2);
 	}
 
+	@Test
+	void emptyHeadersGetBothEnvelopeHeadersAndSayTheyHaveThemOnceSealed() {
+		OutgoingHeaders headers = new OutgoingHeaders();
+		NatsTemplate.addEnvelope(headers);
+		String id = headers.getFirst(NatsHeaders.MESSAGE_ID);
+		assertThat(id).hasSize(22);
+		assertThat(headers.getFirst(NatsHeaders.CORRELATION_ID)).isEqualTo(id);
+		assertThat(headers.hasEnvelope()).as("not sealed yet").isFalse();
+		assertThat(headers.seal().hasEnvelope()).isTrue();
+	}
+
+	@Test
+	void headersThatAlreadyHaveAnEnvelopeHeaderKeepIt() {
+		OutgoingHeaders headers = new OutgoingHeaders();
+		headers.put(NatsHeaders.CORRELATION_ID, "order-7");
+		NatsTemplate.addEnvelope(headers);
+		assertThat(headers.getFirst(NatsHeaders.CORRELATION_ID)).isEqualTo("order-7");
+		assertThat(headers.getFirst(NatsHeaders.MESSAGE_ID)).isNotNull().isNotEqualTo("order-7");
+		assertThat(headers.seal().hasEnvelope()).isTrue();
+	}
+
+	@Test
+	void removingAnEnvelopeHeaderAfterwardsIsNoticed() {
+		OutgoingHeaders headers = new OutgoingHeaders();
+		NatsTemplate.addEnvelope(headers);
+		headers.remove(NatsHeaders.CORRELATION_ID);
+		assertThat(headers.seal().hasEnvelope()).isFalse();
+		OutgoingHeaders replaced = new OutgoingHeaders();
+		NatsTemplate.addEnvelope(replaced);
+		replaced.put(NatsHeaders.MESSAGE_ID, List.of());
+		assertThat(replaced.seal().hasEnvelope()).isFalse();
+	}
+
 }
