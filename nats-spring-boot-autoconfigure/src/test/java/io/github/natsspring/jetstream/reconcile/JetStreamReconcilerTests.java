@@ -23,6 +23,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 import io.github.natsspring.autoconfigure.NatsAutoConfiguration;
 import io.github.natsspring.autoconfigure.NatsJetStreamAutoConfiguration;
@@ -660,6 +662,52 @@ class JetStreamReconcilerTests {
 			current = current.getCause();
 		}
 		throw new AssertionError("No " + type.getSimpleName() + " in " + failure);
+	}
+
+	// the startup run is planned on the connection made ahead of the start (PlansAhead), and applied at the start
+
+	@Test
+	void aContextThatFailsBeforeItStartsWritesNothingThoughItsStartupRunWasPlannedAhead() throws Exception {
+		this.runner.withPropertyValues("nats.jetstream.streams[AHEAD_FAILED].subjects=ahead.failed.>")
+			.withUserConfiguration(FailingAfterTheReconciler.class)
+			.run((context) -> assertThat(context).hasFailed());
+		// the planning ran on its own thread while the context failed: give it time to have written, had it
+		Thread.sleep(1000);
+		assertThat(jsm.getStreamNames()).doesNotContain("AHEAD_FAILED");
+	}
+
+	@Test
+	void theStartAppliesThePlansMadeAheadAndASecondStartUpdatesWhatChanged() {
+		String[] properties = { "nats.jetstream.streams[AHEAD_NEW].subjects=ahead.new.>",
+				"nats.jetstream.streams[AHEAD_NEW].max-msgs=100",
+				"nats.jetstream.streams[AHEAD_NEW].consumers[ahead_worker].ack-wait=10s" };
+		this.runner.withPropertyValues(properties).run((context) -> {
+			assertThat(context).hasNotFailed();
+			ReconcileReport report = context.getBean(JetStreamReconciler.class).getReport();
+			assertThat(report.resources()).extracting(ResourceReport::status)
+				.containsExactly(ResourceStatus.CREATED, ResourceStatus.CREATED);
+			assertThat(jsm.getStreamInfo("AHEAD_NEW").getConfiguration().getMaxMsgs()).isEqualTo(100);
+			assertThat(jsm.getConsumerInfo("AHEAD_NEW", "ahead_worker").getConsumerConfiguration().getAckWait())
+				.hasSeconds(10);
+		});
+		this.runner.withPropertyValues(properties).withPropertyValues("nats.jetstream.streams[AHEAD_NEW].max-msgs=200")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				List<ResourceReport> resources = context.getBean(JetStreamReconciler.class).getReport().resources();
+				assertThat(resources).extracting(ResourceReport::status)
+					.containsExactly(ResourceStatus.UPDATED, ResourceStatus.UNCHANGED);
+				assertThat(jsm.getStreamInfo("AHEAD_NEW").getConfiguration().getMaxMsgs()).isEqualTo(200);
+			});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class FailingAfterTheReconciler {
+
+		@Bean
+		Object failsOnCreation(JetStreamReconciler reconciler) {
+			throw new IllegalStateException("this bean cannot be created");
+		}
+
 	}
 
 }
