@@ -27,6 +27,9 @@ import org.apache.commons.logging.Log;
  */
 public final class DispatchGroup {
 
+	/** How long, after the shutdown timeout, a dispatcher handing on to closed workers may take to reject the rest. */
+	private static final Duration REJECTING_GRACE = Duration.ofSeconds(2);
+
 	private final Connection connection;
 
 	private final List<Dispatcher> dispatchers;
@@ -75,21 +78,36 @@ public final class DispatchGroup {
 	 * @param subject the subject
 	 * @param queue the queue group or {@code null}
 	 * @param handler handles one message
-	 * @param rejected told about a message that arrived after the workers closed (while stopping)
+	 * @param rejected told about a message that arrived after the workers closed, or that they never got to before
+	 * the stop's timeout (while stopping)
 	 */
 	public void subscribe(String subject, String queue, Handler handler, Handler rejected) {
 		for (Dispatcher dispatcher : this.dispatchers) {
-			io.nats.client.MessageHandler receive = (this.workers != null) ? (message) -> {
-				if (!this.workers.execute(() -> handler.handle(message))) {
-					rejected.handle(message);
-				}
-			} : (message) -> handleHere(handler, rejected, message);
+			io.nats.client.MessageHandler receive = (this.workers != null)
+					? (message) -> handOver(handler, rejected, message)
+					: (message) -> handleHere(handler, rejected, message);
 			if (queue != null) {
 				dispatcher.subscribe(subject, queue, receive);
 			}
 			else {
 				dispatcher.subscribe(subject, receive);
 			}
+		}
+	}
+
+	private void handOver(Handler handler, Handler rejected, Message message) throws InterruptedException {
+		boolean accepted;
+		try {
+			// a message the workers never get to (stopped first) is rejected too: a service answers it
+			accepted = this.workers.execute(() -> handler.handle(message), () -> rejected.handle(message));
+		}
+		catch (InterruptedException ex) {
+			// jnats closing the dispatcher (a drain that timed out) while it waited for busy workers
+			rejected.handle(message);
+			throw ex;
+		}
+		if (!accepted) {
+			rejected.handle(message);
 		}
 	}
 
@@ -150,9 +168,11 @@ public final class DispatchGroup {
 	 * @return the stop, to {@link Stop#finish finish} later
 	 */
 	public Stop beginStop(Duration timeout, Log logger, String name) {
+		// with workers, jnats must not close the dispatcher at the timeout: what it still holds is rejected first
+		Duration drainTimeout = (this.workers != null) ? timeout.plus(REJECTING_GRACE) : timeout;
 		List<DispatcherDrain> drains = new ArrayList<>(this.dispatchers.size());
 		for (Dispatcher dispatcher : this.dispatchers) {
-			drains.add(DispatcherDrain.begin(this.connection, dispatcher, timeout, logger, name));
+			drains.add(DispatcherDrain.begin(this.connection, dispatcher, drainTimeout, logger, name));
 		}
 		return new Stop(drains, logger, name);
 	}
@@ -202,17 +222,13 @@ public final class DispatchGroup {
 		 * @param what what is in flight, for the log: {@code "message"}, {@code "request"}
 		 */
 		public void finish(long deadline, Duration timeout, String what) {
-			for (DispatcherDrain drain : this.drains) {
-				drain.awaitDrained(timeout);
-			}
 			DispatchGroup group = DispatchGroup.this;
 			if (group.workers != null) {
-				Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
-				if (!group.workers.close(left)) {
-					this.logger.warn(this.name + " still had " + group.workers.inFlight() + " " + what
-							+ "(s) in flight after the shutdown timeout of " + timeout);
-				}
+				finishWithWorkers(group.workers, deadline, timeout, what);
 				return;
+			}
+			for (DispatcherDrain drain : this.drains) {
+				drain.awaitDrained(timeout);
 			}
 			group.closed = true;
 			while (group.inFlight.get() > 0 && System.nanoTime() - deadline < 0) {
@@ -227,6 +243,25 @@ public final class DispatchGroup {
 			if (group.inFlight.get() > 0) {
 				this.logger.warn(this.name + " still had " + group.inFlight.get() + " " + what
 						+ "(s) in flight after the shutdown timeout of " + timeout);
+			}
+		}
+
+		/**
+		 * Until the deadline the drain delivers and the workers handle. Then the workers close: a delivery held back
+		 * by busy workers and the tasks they never started are rejected (a service answers 503), and so is every
+		 * message the dispatcher still holds, as it hands them on to closed workers; only then does the drain end.
+		 */
+		private void finishWithWorkers(ListenerWorkers workers, long deadline, Duration timeout, String what) {
+			for (DispatcherDrain drain : this.drains) {
+				drain.awaitDrainedUntil(deadline);
+			}
+			Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+			if (!workers.close(left)) {
+				this.logger.warn(this.name + " still had " + workers.inFlight() + " " + what
+						+ "(s) in flight after the shutdown timeout of " + timeout);
+			}
+			for (DispatcherDrain drain : this.drains) {
+				drain.awaitDrained(REJECTING_GRACE);
 			}
 		}
 

@@ -64,6 +64,22 @@ public final class DispatcherDrain {
 	}
 
 	/**
+	 * Waits for the drain until the deadline, leaving the dispatcher as it is if it has not finished.
+	 * @param deadline the {@link System#nanoTime()} to wait until
+	 */
+	void awaitDrainedUntil(long deadline) {
+		try {
+			this.drained.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (Exception ex) {
+			// not drained yet: the caller decides
+		}
+	}
+
+	/**
 	 * Waits for the drain, closing the dispatcher if it does not finish in time.
 	 * @param timeout the shutdown timeout
 	 */

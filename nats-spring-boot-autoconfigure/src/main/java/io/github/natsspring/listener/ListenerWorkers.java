@@ -22,7 +22,8 @@ import org.springframework.core.task.VirtualThreadTaskExecutor;
  * on the delivery thread instead of queueing without bound: on virtual threads it blocks while {@code concurrency}
  * handlers run; on platform workers once as many tasks again wait behind busy workers, until the workers have caught
  * up (a {@link HandOffGate}: a busy pool wakes the delivery thread once per {@code concurrency} tasks, not per task).
- * A task handed over is never dropped: stopping waits for it.
+ * A task handed over is never dropped silently: stopping waits for it, and one the workers never got to before the
+ * stop's timeout is given back to its caller's {@code ifNeverRun} (a service answers it with 503).
  */
 public final class ListenerWorkers {
 
@@ -92,11 +93,24 @@ public final class ListenerWorkers {
 	 * @throws InterruptedException if interrupted while waiting for a worker
 	 */
 	public boolean execute(Runnable task) throws InterruptedException {
+		return execute(task, () -> {
+		});
+	}
+
+	/**
+	 * Runs the task once a worker is free, as {@link #execute(Runnable)}; a task accepted but never started because
+	 * the workers were stopped before they got to it runs {@code ifNeverRun} instead, on the stopping thread.
+	 * @param task the handling of one message
+	 * @param ifNeverRun tells the message's sender, for example
+	 * @return {@code false} if the workers are closed and the task was not run (nor {@code ifNeverRun})
+	 * @throws InterruptedException if interrupted while waiting for a worker
+	 */
+	public boolean execute(Runnable task, Runnable ifNeverRun) throws InterruptedException {
 		if (this.closed) {
 			return false;
 		}
 		if (this.handOff != null) {
-			return handOver(task);
+			return handOver(task, ifNeverRun);
 		}
 		this.permits.acquire();
 		if (this.closed) {
@@ -121,21 +135,14 @@ public final class ListenerWorkers {
 		}
 	}
 
-	private boolean handOver(Runnable task) throws InterruptedException {
+	private boolean handOver(Runnable task, Runnable ifNeverRun) throws InterruptedException {
 		this.handOff.enter();
 		if (this.closed) {
 			this.handOff.exit();
 			return false;
 		}
 		try {
-			this.ownedPool.execute(() -> {
-				try {
-					task.run();
-				}
-				finally {
-					this.handOff.exit();
-				}
-			});
+			this.ownedPool.execute(new HandedOver(task, ifNeverRun, this.handOff));
 			return true;
 		}
 		catch (RuntimeException ex) {
@@ -226,10 +233,22 @@ public final class ListenerWorkers {
 				if (!neverRun.isEmpty()) {
 					logger.warn(neverRun.size() + " message(s) handed to the workers of " + this.name
 							+ " were not handled: the workers stopped before they got to them");
+					neverRun.forEach(ListenerWorkers::giveBack);
 				}
 			}
 		}
 		return finished;
+	}
+
+	private static void giveBack(Runnable neverRun) {
+		if (neverRun instanceof HandedOver handedOver) {
+			try {
+				handedOver.giveBack();
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Could not tell the sender of a message that was not handled", ex);
+			}
+		}
 	}
 
 	private boolean awaitHandedOver(long deadline) throws InterruptedException {
@@ -240,6 +259,44 @@ public final class ListenerWorkers {
 			TimeUnit.MILLISECONDS.sleep(2);
 		}
 		return true;
+	}
+
+	/**
+	 * A task in the pool's queue, with what to do if the pool is stopped before it runs.
+	 */
+	private static final class HandedOver implements Runnable {
+
+		private final Runnable task;
+
+		private final Runnable ifNeverRun;
+
+		private final HandOffGate gate;
+
+		HandedOver(Runnable task, Runnable ifNeverRun, HandOffGate gate) {
+			this.task = task;
+			this.ifNeverRun = ifNeverRun;
+			this.gate = gate;
+		}
+
+		@Override
+		public void run() {
+			try {
+				this.task.run();
+			}
+			finally {
+				this.gate.exit();
+			}
+		}
+
+		void giveBack() {
+			try {
+				this.ifNeverRun.run();
+			}
+			finally {
+				this.gate.exit();
+			}
+		}
+
 	}
 
 }

@@ -4,9 +4,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.nats.client.Connection;
@@ -114,6 +117,42 @@ class NatsServiceConcurrencyTests {
 				assertThat(closer.isAlive()).isFalse();
 			}
 		});
+	}
+
+	@Test
+	void everyRequestDeliveredBeforeTheShutdownTimeoutIsAnsweredEvenIfNoWorkerGotToIt() {
+		this.runner.withUserConfiguration(SlowService.class)
+			.withPropertyValues("slow.concurrency=2", "nats.micro.shutdown-timeout=1s")
+			.run((context) -> {
+				SlowService slow = context.getBean(SlowService.class);
+				try (Connection raw = Nats.connect(nats.url())) {
+					// 2 run, 2 wait in the workers' queue, 1 holds the delivery thread at the gate, 1 waits behind it
+					List<CompletableFuture<Message>> replies = new ArrayList<>();
+					for (int i = 0; i < 6; i++) {
+						replies.add(raw.requestWithTimeout("slow.work", ("r" + i).getBytes(StandardCharsets.UTF_8),
+								Duration.ofSeconds(15)));
+					}
+					await().atMost(Duration.ofSeconds(5)).until(() -> slow.active.get() == 2);
+					Thread closer = new Thread(context::close, "closer");
+					closer.start();
+					closer.join(15_000);
+					slow.release.countDown();
+					// the two still running at the timeout are interrupted; their 500 races the rest of the close
+					List<String> codes = new ArrayList<>();
+					for (CompletableFuture<Message> reply : replies.subList(2, 6)) {
+						try {
+							Message message = reply.get(10, TimeUnit.SECONDS);
+							codes.add((message.getHeaders() != null)
+									? message.getHeaders().getFirst(NatsHeaders.SERVICE_ERROR_CODE) : "ok");
+						}
+						catch (TimeoutException | ExecutionException | CancellationException ex) {
+							codes.add("no reply");
+						}
+					}
+					// the two queued, the one held at the gate and the one behind it: told the service is unavailable
+					assertThat(codes).containsExactly("503", "503", "503", "503");
+				}
+			});
 	}
 
 	@NatsService(name = "slow", version = "1.0.0", concurrency = "${slow.concurrency:3}")
