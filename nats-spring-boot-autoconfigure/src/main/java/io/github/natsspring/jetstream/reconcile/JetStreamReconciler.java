@@ -209,8 +209,19 @@ public class JetStreamReconciler implements InitializingBean, SmartLifecycle, Ap
 			return null;
 		}
 		PlansAhead plans = ahead.join();
-		return (plans != null && plans.isFor(connection, this.topology) && this.codeConsumers.isEmpty()) ? plans
-				: null;
+		synchronized (this.lock) {
+			return (plans != null && plans.isFor(connection, this.topology) && this.codeConsumers.isEmpty()) ? plans
+					: null;
+		}
+	}
+
+	/**
+	 * The startup reconciliation with the plans made ahead, as {@link #reconcile(Connection)} with its own.
+	 */
+	private ReconcileReport reconcile(PlansAhead ahead) {
+		synchronized (this.lock) {
+			return executeAndRecord(ahead.run(), ahead.resources(), ahead, false, true, true);
+		}
 	}
 
 	@Override
@@ -249,15 +260,7 @@ public class JetStreamReconciler implements InitializingBean, SmartLifecycle, Ap
 		}
 		ReconcileReport result;
 		try {
-			if (ahead != null) {
-				synchronized (this.lock) {
-					result = (ahead.run() != null) ? executeAndRecord(ahead.run(), ahead.resources(), ahead, false, true, true)
-							: executeAndRecord(newRun(connection), allResources(), false, true, true);
-				}
-			}
-			else {
-				result = reconcile(connection);
-			}
+			result = (ahead != null) ? reconcile(ahead) : reconcile(connection);
 		}
 		catch (JetStreamReconcileException ex) {
 			if (this.failOnConflict) {
@@ -672,16 +675,7 @@ public class JetStreamReconciler implements InitializingBean, SmartLifecycle, Ap
 			boolean strict) {
 		String version = run.server().version();
 		try {
-			List<Plan<?, ?, ?>> plans;
-			if (ahead != null) {
-				plans = ahead.plans();
-			}
-			else {
-				plans = new ArrayList<>();
-				for (ManagedResource<?, ?, ?> resource : resources) {
-					plans.add(run.plan(resource));
-				}
-			}
+			List<Plan<?, ?, ?>> plans = (ahead != null) ? ahead.plans() : run.planAll(resources);
 			boolean problems = plans.stream().anyMatch(Plan::isProblem);
 			if (this.failOnConflict && problems && strict) {
 				List<ResourceReport> planned = plans.stream().map(run::describe).toList();

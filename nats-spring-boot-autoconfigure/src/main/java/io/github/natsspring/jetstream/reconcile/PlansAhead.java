@@ -1,7 +1,6 @@
 package io.github.natsspring.jetstream.reconcile;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -47,7 +46,7 @@ final class PlansAhead {
 	 * @param topology the declarations to plan
 	 * @param runs a run on a connection
 	 * @param resources the resources of the topology
-	 * @return the plans; {@code null} when the attempt failed
+	 * @return the plans; {@code null} when the attempt failed or no run could be made on its connection
 	 */
 	static CompletableFuture<PlansAhead> begin(CompletionStage<Connection> connectionAhead, JetStreamTopology topology,
 			Function<Connection, ReconcileRun> runs, List<ManagedResource<?, ?, ?>> resources) {
@@ -61,14 +60,16 @@ final class PlansAhead {
 
 	private static PlansAhead plan(Connection connection, JetStreamTopology topology,
 			Function<Connection, ReconcileRun> runs, List<ManagedResource<?, ?, ?>> resources) {
-		ReconcileRun run = null;
+		ReconcileRun run;
 		try {
 			run = runs.apply(connection);
-			List<Plan<?, ?, ?>> plans = new ArrayList<>(resources.size());
-			for (ManagedResource<?, ?, ?> resource : resources) {
-				plans.add(run.plan(resource));
-			}
-			return new PlansAhead(connection, topology, run, resources, plans, null);
+		}
+		catch (RuntimeException ex) {
+			// no JetStream, for example: the start makes the run again and reports why
+			return null;
+		}
+		try {
+			return new PlansAhead(connection, topology, run, resources, run.planAll(resources), null);
 		}
 		catch (IOException | RuntimeException ex) {
 			// reported by the start, where the same failure of a run planned there would be
@@ -84,7 +85,6 @@ final class PlansAhead {
 		return this.connection == adopted && this.topology == current;
 	}
 
-	/** The run, {@code null} when making it failed ({@link #plans()} then throws why). */
 	ReconcileRun run() {
 		return this.run;
 	}

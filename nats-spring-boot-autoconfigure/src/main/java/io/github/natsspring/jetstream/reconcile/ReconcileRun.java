@@ -78,6 +78,17 @@ final class ReconcileRun {
 		return this.management.apply(resource.domain());
 	}
 
+	/**
+	 * Plans every resource, in order.
+	 */
+	List<Plan<?, ?, ?>> planAll(List<ManagedResource<?, ?, ?>> resources) throws IOException {
+		List<Plan<?, ?, ?>> plans = new ArrayList<>(resources.size());
+		for (ManagedResource<?, ?, ?> resource : resources) {
+			plans.add(plan(resource));
+		}
+		return plans;
+	}
+
 	<D, C, B> Plan<D, C, B> plan(ManagedResource<D, C, B> resource) throws IOException {
 		try {
 			C actual = this.leaderWait.call(describe(resource), () -> resource.read(jsm(resource)));

@@ -29,10 +29,7 @@ final class TopologyInspector {
 	}
 
 	TopologyInspection inspect(ReconcileRun run, List<ManagedResource<?, ?, ?>> resources) throws IOException {
-		List<Plan<?, ?, ?>> plans = new ArrayList<>();
-		for (ManagedResource<?, ?, ?> resource : resources) {
-			plans.add(run.plan(resource));
-		}
+		List<Plan<?, ?, ?>> plans = run.planAll(resources);
 		// a strict run (startup, or one asked for) with fail-on-conflict writes nothing while anything is a problem
 		String heldBack = heldBack(plans);
 		List<ResourceInspection> inspected = new ArrayList<>();
