@@ -264,19 +264,7 @@ public final class ListenerWorkers {
 	/**
 	 * A task in the pool's queue, with what to do if the pool is stopped before it runs.
 	 */
-	private static final class HandedOver implements Runnable {
-
-		private final Runnable task;
-
-		private final Runnable ifNeverRun;
-
-		private final HandOffGate gate;
-
-		HandedOver(Runnable task, Runnable ifNeverRun, HandOffGate gate) {
-			this.task = task;
-			this.ifNeverRun = ifNeverRun;
-			this.gate = gate;
-		}
+	private record HandedOver(Runnable task, Runnable ifNeverRun, HandOffGate gate) implements Runnable {
 
 		@Override
 		public void run() {
