@@ -256,12 +256,18 @@ public final class DispatchGroup {
 				drain.awaitDrainedUntil(deadline);
 			}
 			Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
-			if (!workers.close(left)) {
+			boolean finished = workers.close(left);
+			if (!finished) {
 				this.logger.warn(this.name + " still had " + workers.inFlight() + " " + what
 						+ "(s) in flight after the shutdown timeout of " + timeout);
 			}
+			long graceEnd = System.nanoTime() + REJECTING_GRACE.toNanos();
 			for (DispatcherDrain drain : this.drains) {
-				drain.awaitDrained(REJECTING_GRACE);
+				drain.awaitDrained(Duration.ofNanos(Math.max(0, graceEnd - System.nanoTime())));
+			}
+			if (!finished) {
+				// the handlers interrupted at the deadline still answer (a service: 500) before the connection closes
+				workers.awaitIdle(graceEnd);
 			}
 		}
 

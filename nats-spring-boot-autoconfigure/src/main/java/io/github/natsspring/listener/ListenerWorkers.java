@@ -240,6 +240,27 @@ public final class ListenerWorkers {
 		return finished;
 	}
 
+	/**
+	 * Waits until no handler runs, at most until the deadline: after a {@link #close} that timed out, for the
+	 * handlers it interrupted to return.
+	 * @param deadline the {@link System#nanoTime()} to wait until
+	 * @return {@code true} if no handler runs
+	 */
+	public boolean awaitIdle(long deadline) {
+		try {
+			if (!this.permits.tryAcquire(this.concurrency, Math.max(0, deadline - System.nanoTime()),
+					TimeUnit.NANOSECONDS)) {
+				return false;
+			}
+			this.permits.release(this.concurrency);
+			return this.handOff == null || awaitHandedOver(deadline);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+	}
+
 	private static void giveBack(Runnable neverRun) {
 		if (neverRun instanceof HandedOver handedOver) {
 			try {
