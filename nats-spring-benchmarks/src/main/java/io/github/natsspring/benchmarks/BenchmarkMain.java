@@ -23,8 +23,9 @@ import io.github.natsspring.test.NatsServer;
  * {@code target/benchmarks.md}). The starter's side runs in a Spring application as users run it: Actuator,
  * Micrometer and a Prometheus registry on the classpath. Each pair is warmed up, then measured {@code rounds} times
  * with the two sides alternating (raw first in even rounds, the starter first in odd ones); the table shows each
- * side's median and their ratio. With {@code profile=true} each side runs two more rounds under JFR and the top
- * frames go to {@code target/profiles.md}.
+ * side's median, their ratio, and the lowest and highest ratio of a single round (the two sides of a round run one
+ * after the other, so the spread shows how much the machine moved during the run). With {@code profile=true} each
+ * side runs two more rounds under JFR and the top frames go to {@code target/profiles.md}.
  * <p>
  * Arguments (all optional): {@code operations=<n>} per round (pairs scale it: request-reply one at a time uses a
  * twentieth), {@code rounds=<n>}, {@code filter=<text>} to run only pairs whose name contains the text,
@@ -150,13 +151,39 @@ public class BenchmarkMain {
 		 * The comparison the goal asks for: a throughput or latency ratio, or the extra milliseconds.
 		 */
 		double compare() {
+			return compare(this.raw, this.starter);
+		}
+
+		private double compare(List<Result> raw, List<Result> starter) {
 			return switch (this.pair.goal().kind()) {
-				case THROUGHPUT -> median(this.starter, Result::perSecond) / median(this.raw, Result::perSecond);
-				case P50 -> median(this.starter, (result) -> result.percentileMicros(50))
-						/ median(this.raw, (result) -> result.percentileMicros(50));
-				case EXTRA_MILLIS -> (median(this.starter, (result) -> result.percentileMicros(50))
-						- median(this.raw, (result) -> result.percentileMicros(50))) / 1000.0;
+				case THROUGHPUT -> median(starter, Result::perSecond) / median(raw, Result::perSecond);
+				case P50 -> median(starter, (result) -> result.percentileMicros(50))
+						/ median(raw, (result) -> result.percentileMicros(50));
+				case EXTRA_MILLIS -> (median(starter, (result) -> result.percentileMicros(50))
+						- median(raw, (result) -> result.percentileMicros(50))) / 1000.0;
 			};
+		}
+
+		/**
+		 * The comparison of each round alone (the two sides run one after the other, or the JVMs of one rotation):
+		 * how far the machine moved it during the run.
+		 * @return the lowest and highest of them, empty with fewer than two rounds
+		 */
+		String roundSpread() {
+			int rounds = Math.min(this.raw.size(), this.starter.size());
+			if (rounds < 2) {
+				return "";
+			}
+			double low = Double.POSITIVE_INFINITY;
+			double high = Double.NEGATIVE_INFINITY;
+			for (int i = 0; i < rounds; i++) {
+				double value = compare(List.of(this.raw.get(i)), List.of(this.starter.get(i)));
+				low = Math.min(low, value);
+				high = Math.max(high, value);
+			}
+			return (this.pair.goal().kind() == Pair.Goal.Kind.EXTRA_MILLIS)
+					? String.format(Locale.ROOT, "%+.0f … %+.0f ms", low, high)
+					: String.format(Locale.ROOT, "%.2f – %.2f", low, high);
 		}
 
 		String compared() {
@@ -195,16 +222,16 @@ public class BenchmarkMain {
 		String table() {
 			StringBuilder table = new StringBuilder();
 			table.append(this.environment).append("\n\n");
-			table.append("| pair | side | ops/s | CPU µs/op | alloc B/op | ratio | target |\n");
-			table.append("|---|---|---:|---:|---:|---:|---|\n");
+			table.append("| pair | side | ops/s | CPU µs/op | alloc B/op | ratio | each round | target |\n");
+			table.append("|---|---|---:|---:|---:|---:|---:|---|\n");
 			for (Row row : this.rows) {
 				Pair.Goal goal = row.pair().goal();
 				String verdict = goal.describe().isEmpty() ? "" : goal.describe() + (goal.met(row.compare()) ? " ✓" : " ✗");
 				table.append("| ").append(row.pair().name()).append(" | ").append(row.pair().raw().label())
-					.append(" | ").append(row.cells(row.raw())).append(" |  |  |\n");
+					.append(" | ").append(row.cells(row.raw())).append(" |  |  |  |\n");
 				table.append("|  | ").append(row.pair().starter().label()).append(" | ")
 					.append(row.cells(row.starter())).append(" | ")
-					.append(row.compared()).append(" | ").append(verdict)
+					.append(row.compared()).append(" | ").append(row.roundSpread()).append(" | ").append(verdict)
 					.append(" |\n");
 			}
 			return table.toString();
