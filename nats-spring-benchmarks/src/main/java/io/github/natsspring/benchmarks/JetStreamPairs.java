@@ -11,10 +11,14 @@ import io.nats.client.ConsumerContext;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.MessageConsumer;
+import io.nats.client.NUID;
 import io.nats.client.api.AckPolicy;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.PublishAck;
+import io.nats.client.impl.Headers;
+import io.nats.client.impl.NatsMessage;
 
+import io.github.natsspring.core.NatsHeaders;
 import io.github.natsspring.jetstream.JetStreamTemplate;
 import io.github.natsspring.listener.NatsListenerEndpointRegistry;
 
@@ -23,7 +27,7 @@ import io.github.natsspring.listener.NatsListenerEndpointRegistry;
  * concurrency 4) against jnats {@code consume()} at its defaults acking in its handler; both read the same number of
  * stored 128-byte messages from one file stream, and the clock runs from starting the consumer to the last message
  * handled. Publishing into a file stream: each storage ack awaited, and asynchronously (all published, then all acks
- * awaited).
+ * awaited; and, no target, against raw messages with the template's envelope).
  */
 final class JetStreamPairs {
 
@@ -49,7 +53,15 @@ final class JetStreamPairs {
 								(environment, operations) -> publishAsync(environment, true, operations)),
 						Side.of("JetStreamTemplate.publishAsync",
 								(environment, operations) -> publishAsync(environment, false, operations)),
-						Pair.Goal.throughput(0.95), 0.5));
+						Pair.Goal.throughput(0.95), 0.5),
+				// no target: how much of the pair above is the envelope every message of the template carries (stored
+				// with the message by the server)
+				new Pair("JetStreamTemplate.publishAsync, raw with the same envelope (128 B, file)",
+						Side.of("JetStream.publishAsync with Message-Id, Correlation-Id",
+								(environment, operations) -> publishAsyncWithEnvelope(environment, operations)),
+						Side.of("JetStreamTemplate.publishAsync",
+								(environment, operations) -> publishAsync(environment, false, operations)),
+						Pair.Goal.none(), 0.5));
 	}
 
 	/**
@@ -148,6 +160,25 @@ final class JetStreamPairs {
 		for (int i = 0; i < operations; i++) {
 			acks.add(raw ? js.publishAsync("bench.publish.async", payload)
 					: template.publishAsync("bench.publish.async", payload));
+		}
+		CompletableFuture.allOf(acks.toArray(new CompletableFuture<?>[0])).get(120, TimeUnit.SECONDS);
+		return Result.throughput(operations, System.nanoTime() - start);
+	}
+
+	private static Result publishAsyncWithEnvelope(BenchmarkEnvironment environment, int operations)
+			throws Exception {
+		purgePublishStream(environment);
+		byte[] payload = CorePairs.payload();
+		JetStream js = environment.raw().jetStream();
+		List<CompletableFuture<?>> acks = new ArrayList<>(operations);
+		long start = System.nanoTime();
+		for (int i = 0; i < operations; i++) {
+			Headers headers = new Headers();
+			String id = NUID.nextGlobal();
+			headers.put(NatsHeaders.MESSAGE_ID, id);
+			headers.put(NatsHeaders.CORRELATION_ID, id);
+			acks.add(js.publishAsync(
+					NatsMessage.builder().subject("bench.publish.async").headers(headers).data(payload).build()));
 		}
 		CompletableFuture.allOf(acks.toArray(new CompletableFuture<?>[0])).get(120, TimeUnit.SECONDS);
 		return Result.throughput(operations, System.nanoTime() - start);
