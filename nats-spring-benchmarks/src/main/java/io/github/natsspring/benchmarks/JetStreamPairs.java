@@ -151,37 +151,42 @@ final class JetStreamPairs {
 
 	private static Result publishAsync(BenchmarkEnvironment environment, boolean raw, int operations)
 			throws Exception {
-		purgePublishStream(environment);
-		byte[] payload = CorePairs.payload();
 		JetStream js = environment.raw().jetStream();
 		JetStreamTemplate template = environment.bean(JetStreamTemplate.class);
+		return publishAsync(environment, operations, (subject, payload) -> raw ? js.publishAsync(subject, payload)
+				: template.publishAsync(subject, payload));
+	}
+
+	private static Result publishAsyncWithEnvelope(BenchmarkEnvironment environment, int operations)
+			throws Exception {
+		JetStream js = environment.raw().jetStream();
+		return publishAsync(environment, operations, (subject, payload) -> {
+			Headers headers = new Headers();
+			String id = NUID.nextGlobal();
+			headers.put(NatsHeaders.MESSAGE_ID, id);
+			headers.put(NatsHeaders.CORRELATION_ID, id);
+			return js.publishAsync(NatsMessage.builder().subject(subject).headers(headers).data(payload).build());
+		});
+	}
+
+	private static Result publishAsync(BenchmarkEnvironment environment, int operations, AsyncPublisher publisher)
+			throws Exception {
+		purgePublishStream(environment);
+		byte[] payload = CorePairs.payload();
 		List<CompletableFuture<?>> acks = new ArrayList<>(operations);
 		long start = System.nanoTime();
 		for (int i = 0; i < operations; i++) {
-			acks.add(raw ? js.publishAsync("bench.publish.async", payload)
-					: template.publishAsync("bench.publish.async", payload));
+			acks.add(publisher.publish("bench.publish.async", payload));
 		}
 		CompletableFuture.allOf(acks.toArray(new CompletableFuture<?>[0])).get(120, TimeUnit.SECONDS);
 		return Result.throughput(operations, System.nanoTime() - start);
 	}
 
-	private static Result publishAsyncWithEnvelope(BenchmarkEnvironment environment, int operations)
-			throws Exception {
-		purgePublishStream(environment);
-		byte[] payload = CorePairs.payload();
-		JetStream js = environment.raw().jetStream();
-		List<CompletableFuture<?>> acks = new ArrayList<>(operations);
-		long start = System.nanoTime();
-		for (int i = 0; i < operations; i++) {
-			Headers headers = new Headers();
-			String id = NUID.nextGlobal();
-			headers.put(NatsHeaders.MESSAGE_ID, id);
-			headers.put(NatsHeaders.CORRELATION_ID, id);
-			acks.add(js.publishAsync(
-					NatsMessage.builder().subject("bench.publish.async").headers(headers).data(payload).build()));
-		}
-		CompletableFuture.allOf(acks.toArray(new CompletableFuture<?>[0])).get(120, TimeUnit.SECONDS);
-		return Result.throughput(operations, System.nanoTime() - start);
+	@FunctionalInterface
+	private interface AsyncPublisher {
+
+		CompletableFuture<?> publish(String subject, byte[] payload);
+
 	}
 
 }
