@@ -46,10 +46,7 @@ class ConnectAheadTests {
 
 	@Test
 	void startTakesTheConnectionMadeAheadAndPublishesItsEventsOnlyThen() {
-		this.server = NatsServer.builder().build().start();
-		this.manager = manager(this.server.url(), true);
-		this.manager.afterPropertiesSet();
-		await().atMost(Duration.ofSeconds(10)).until(() -> this.clientEvents.contains(Events.CONNECTED));
+		connectedAhead();
 		assertThat(this.manager.getConnectionIfAvailable()).as("not adopted before start").isNull();
 		assertThat(this.published).as("no event before start").isEmpty();
 
@@ -67,10 +64,7 @@ class ConnectAheadTests {
 
 	@Test
 	void aContextThatNeverStartsLeavesNothingConnected() {
-		this.server = NatsServer.builder().build().start();
-		this.manager = manager(this.server.url(), true);
-		this.manager.afterPropertiesSet();
-		await().atMost(Duration.ofSeconds(10)).until(() -> this.clientEvents.contains(Events.CONNECTED));
+		connectedAhead();
 
 		this.manager.destroy();
 
@@ -101,6 +95,14 @@ class ConnectAheadTests {
 
 		await().atMost(Duration.ofSeconds(15)).until(() -> this.manager.getConnectionIfAvailable() != null);
 		assertThat(this.manager.getState()).isEqualTo(NatsConnectionState.CONNECTED);
+	}
+
+	/** A server, and a manager whose attempt ahead has connected to it (its bean is ready; not started). */
+	private void connectedAhead() {
+		this.server = NatsServer.builder().build().start();
+		this.manager = manager(this.server.url(), true);
+		this.manager.afterPropertiesSet();
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.clientEvents.contains(Events.CONNECTED));
 	}
 
 	private static int freePort() throws IOException {
