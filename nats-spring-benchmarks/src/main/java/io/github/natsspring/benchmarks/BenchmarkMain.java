@@ -24,8 +24,9 @@ import io.github.natsspring.test.NatsServer;
  * Micrometer and a Prometheus registry on the classpath. Each pair is warmed up, then measured {@code rounds} times
  * with the two sides alternating (raw first in even rounds, the starter first in odd ones); the table shows each
  * side's median, their ratio, and the lowest and highest ratio of a single round (the two sides of a round run one
- * after the other, so the spread shows how much the machine moved during the run). With {@code profile=true} each
- * side runs two more rounds under JFR and the top frames go to {@code target/profiles.md}.
+ * after the other; for startup, one rotation of the JVMs), so the spread shows how much the machine moved during the
+ * run. With {@code profile=true} each side runs two more rounds under JFR and the top frames go to
+ * {@code target/profiles.md}.
  * <p>
  * Arguments (all optional): {@code operations=<n>} per round (pairs scale it: request-reply one at a time uses a
  * twentieth), {@code rounds=<n>}, {@code filter=<text>} to run only pairs whose name contains the text,
@@ -154,20 +155,20 @@ public class BenchmarkMain {
 			return compare(this.raw, this.starter);
 		}
 
-		private double compare(List<Result> raw, List<Result> starter) {
+		private double compare(List<Result> rawRounds, List<Result> starterRounds) {
 			return switch (this.pair.goal().kind()) {
-				case THROUGHPUT -> median(starter, Result::perSecond) / median(raw, Result::perSecond);
-				case P50 -> median(starter, (result) -> result.percentileMicros(50))
-						/ median(raw, (result) -> result.percentileMicros(50));
-				case EXTRA_MILLIS -> (median(starter, (result) -> result.percentileMicros(50))
-						- median(raw, (result) -> result.percentileMicros(50))) / 1000.0;
+				case THROUGHPUT -> median(starterRounds, Result::perSecond) / median(rawRounds, Result::perSecond);
+				case P50 -> median(starterRounds, (result) -> result.percentileMicros(50))
+						/ median(rawRounds, (result) -> result.percentileMicros(50));
+				case EXTRA_MILLIS -> (median(starterRounds, (result) -> result.percentileMicros(50))
+						- median(rawRounds, (result) -> result.percentileMicros(50))) / 1000.0;
 			};
 		}
 
 		/**
 		 * The comparison of each round alone (the two sides run one after the other, or the JVMs of one rotation):
-		 * how far the machine moved it during the run.
-		 * @return the lowest and highest of them, empty with fewer than two rounds
+		 * how much the machine's state moved the result during the run.
+		 * @return the lowest and highest of them, empty with fewer than two rounds (or no comparable ones)
 		 */
 		String roundSpread() {
 			int rounds = Math.min(this.raw.size(), this.starter.size());
@@ -178,11 +179,17 @@ public class BenchmarkMain {
 			double high = Double.NEGATIVE_INFINITY;
 			for (int i = 0; i < rounds; i++) {
 				double value = compare(List.of(this.raw.get(i)), List.of(this.starter.get(i)));
+				if (Double.isNaN(value)) {
+					continue;
+				}
 				low = Math.min(low, value);
 				high = Math.max(high, value);
 			}
+			if (low > high) {
+				return "";
+			}
 			return (this.pair.goal().kind() == Pair.Goal.Kind.EXTRA_MILLIS)
-					? String.format(Locale.ROOT, "%+.0f … %+.0f ms", low, high)
+					? String.format(Locale.ROOT, "%+.0f – %+.0f ms", low, high)
 					: String.format(Locale.ROOT, "%.2f – %.2f", low, high);
 		}
 

@@ -27,8 +27,11 @@ import org.apache.commons.logging.Log;
  */
 public final class DispatchGroup {
 
-	/** How long, after the shutdown timeout, a dispatcher handing on to closed workers may take to reject the rest. */
-	private static final Duration REJECTING_GRACE = Duration.ofSeconds(2);
+	/**
+	 * How long, after the shutdown timeout, a dispatcher handing on to closed workers may take to reject the rest, and
+	 * the handlers still running (interrupted, on platform workers) to send what they answer.
+	 */
+	private static final Duration AFTER_TIMEOUT_GRACE = Duration.ofSeconds(2);
 
 	private final Connection connection;
 
@@ -169,7 +172,7 @@ public final class DispatchGroup {
 	 */
 	public Stop beginStop(Duration timeout, Log logger, String name) {
 		// with workers, jnats must not close the dispatcher at the timeout: what it still holds is rejected first
-		Duration drainTimeout = (this.workers != null) ? timeout.plus(REJECTING_GRACE) : timeout;
+		Duration drainTimeout = (this.workers != null) ? timeout.plus(AFTER_TIMEOUT_GRACE) : timeout;
 		List<DispatcherDrain> drains = new ArrayList<>(this.dispatchers.size());
 		for (Dispatcher dispatcher : this.dispatchers) {
 			drains.add(DispatcherDrain.begin(this.connection, dispatcher, drainTimeout, logger, name));
@@ -250,6 +253,8 @@ public final class DispatchGroup {
 		 * Until the deadline the drain delivers and the workers handle. Then the workers close: a delivery held back
 		 * by busy workers and the tasks they never started are rejected (a service answers 503), and so is every
 		 * message the dispatcher still holds, as it hands them on to closed workers; only then does the drain end.
+		 * Handlers still running at the deadline (interrupted on platform workers) get the rest of the same grace
+		 * to answer before the connection closes.
 		 */
 		private void finishWithWorkers(ListenerWorkers workers, long deadline, Duration timeout, String what) {
 			for (DispatcherDrain drain : this.drains) {
@@ -261,13 +266,17 @@ public final class DispatchGroup {
 				this.logger.warn(this.name + " still had " + workers.inFlight() + " " + what
 						+ "(s) in flight after the shutdown timeout of " + timeout);
 			}
-			long graceEnd = System.nanoTime() + REJECTING_GRACE.toNanos();
+			long graceEnd = System.nanoTime() + AFTER_TIMEOUT_GRACE.toNanos();
 			for (DispatcherDrain drain : this.drains) {
+				// (awaitDrained allows a second more before it closes the dispatcher)
 				drain.awaitDrained(Duration.ofNanos(Math.max(0, graceEnd - System.nanoTime())));
 			}
-			if (!finished) {
-				// the handlers interrupted at the deadline still answer (a service: 500) before the connection closes
-				workers.awaitIdle(graceEnd);
+			// what the handlers still running answer (a service interrupted at the deadline: 500) goes out before
+			// the connection closes
+			if (!finished && !workers.awaitIdle(graceEnd)) {
+				this.logger.warn(this.name + ": " + workers.inFlight() + " " + what + "(s) still being handled "
+						+ AFTER_TIMEOUT_GRACE.toSeconds() + " s after the shutdown timeout; their answers are lost when "
+						+ "the connection closes");
 			}
 		}
 

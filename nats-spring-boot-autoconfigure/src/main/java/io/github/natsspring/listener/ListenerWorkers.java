@@ -242,7 +242,8 @@ public final class ListenerWorkers {
 
 	/**
 	 * Waits until no handler runs, at most until the deadline: after a {@link #close} that timed out, for the
-	 * handlers it interrupted to return.
+	 * handlers still running to return (on platform workers the close interrupted them; virtual threads are not
+	 * interrupted).
 	 * @param deadline the {@link System#nanoTime()} to wait until
 	 * @return {@code true} if no handler runs
 	 */

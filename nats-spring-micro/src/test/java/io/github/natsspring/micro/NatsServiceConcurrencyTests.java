@@ -136,6 +136,7 @@ class NatsServiceConcurrencyTests {
 					Thread closer = new Thread(context::close, "closer");
 					closer.start();
 					closer.join(15_000);
+					assertThat(closer.isAlive()).isFalse();
 					slow.release.countDown();
 					List<String> codes = new ArrayList<>();
 					for (CompletableFuture<Message> reply : replies) {
