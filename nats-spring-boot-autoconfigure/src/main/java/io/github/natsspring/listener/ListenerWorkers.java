@@ -29,6 +29,9 @@ public final class ListenerWorkers {
 
 	private static final Log logger = LogFactory.getLog(ListenerWorkers.class);
 
+	/** How often a delivery thread waiting for a free handler checks whether the workers were closed. */
+	private static final long CLOSED_CHECK_MILLIS = 50;
+
 	private final String name;
 
 	private final int concurrency;
@@ -112,10 +115,7 @@ public final class ListenerWorkers {
 		if (this.handOff != null) {
 			return handOver(task, ifNeverRun);
 		}
-		this.permits.acquire();
-		if (this.closed) {
-			// closed while we waited for a worker
-			this.permits.release();
+		if (!acquireUnlessClosed()) {
 			return false;
 		}
 		try {
@@ -133,6 +133,25 @@ public final class ListenerWorkers {
 			this.permits.release();
 			throw ex;
 		}
+	}
+
+	/**
+	 * Waits for a free handler. A close ends the wait within {@link #CLOSED_CHECK_MILLIS}: handlers that outlive the
+	 * shutdown timeout must not keep the delivery thread, and what jnats still holds behind it, waiting until the
+	 * dispatcher is closed (the held messages would be lost instead of rejected).
+	 */
+	private boolean acquireUnlessClosed() throws InterruptedException {
+		while (!this.permits.tryAcquire(CLOSED_CHECK_MILLIS, TimeUnit.MILLISECONDS)) {
+			if (this.closed) {
+				return false;
+			}
+		}
+		if (this.closed) {
+			// closed while we waited for a worker
+			this.permits.release();
+			return false;
+		}
+		return true;
 	}
 
 	private boolean handOver(Runnable task, Runnable ifNeverRun) throws InterruptedException {

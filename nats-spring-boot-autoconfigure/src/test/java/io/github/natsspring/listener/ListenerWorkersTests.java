@@ -3,6 +3,8 @@ package io.github.natsspring.listener;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -63,21 +65,29 @@ class ListenerWorkersTests {
 		for (int i = 0; i < 4; i++) {
 			workers.execute(() -> awaitQuietly(release));
 		}
-		CompletableFuture<Boolean> held = CompletableFuture.supplyAsync(() -> {
-			try {
-				return workers.execute(() -> {
-				});
-			}
-			catch (InterruptedException ex) {
-				throw new IllegalStateException(ex);
-			}
-		});
-		Thread.sleep(100);
-		assertThat(held).isNotDone();
-		CompletableFuture<Boolean> closed = CompletableFuture.supplyAsync(() -> workers.close(Duration.ofSeconds(10)));
-		assertThat(held.get(5, TimeUnit.SECONDS)).as("rejected, not taken").isFalse();
-		release.countDown();
-		assertThat(closed.get(15, TimeUnit.SECONDS)).isTrue();
+		// threads of their own: the common pool may have a single thread, which the held delivery would occupy
+		ExecutorService threads = Executors.newCachedThreadPool();
+		try {
+			CompletableFuture<Boolean> held = CompletableFuture.supplyAsync(() -> {
+				try {
+					return workers.execute(() -> {
+					});
+				}
+				catch (InterruptedException ex) {
+					throw new IllegalStateException(ex);
+				}
+			}, threads);
+			Thread.sleep(100);
+			assertThat(held).isNotDone();
+			CompletableFuture<Boolean> closed = CompletableFuture
+				.supplyAsync(() -> workers.close(Duration.ofSeconds(10)), threads);
+			assertThat(held.get(5, TimeUnit.SECONDS)).as("rejected, not taken").isFalse();
+			release.countDown();
+			assertThat(closed.get(15, TimeUnit.SECONDS)).isTrue();
+		}
+		finally {
+			threads.shutdownNow();
+		}
 	}
 
 	@Test

@@ -16,6 +16,8 @@ import io.nats.client.Connection;
 import io.nats.client.Message;
 import io.nats.client.Nats;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledForJreRange;
+import org.junit.jupiter.api.condition.JRE;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -138,22 +140,55 @@ class NatsServiceConcurrencyTests {
 					closer.join(15_000);
 					assertThat(closer.isAlive()).isFalse();
 					slow.release.countDown();
-					List<String> codes = new ArrayList<>();
-					for (CompletableFuture<Message> reply : replies) {
-						try {
-							Message message = reply.get(10, TimeUnit.SECONDS);
-							codes.add((message.getHeaders() != null)
-									? message.getHeaders().getFirst(NatsHeaders.SERVICE_ERROR_CODE) : "ok");
-						}
-						catch (TimeoutException | ExecutionException | CancellationException ex) {
-							codes.add("no reply");
-						}
-					}
+					List<String> codes = errorCodes(replies);
 					// the two still running at the timeout are interrupted: their handlers failed (500); the two
 					// queued, the one held at the gate and the one behind it are told the service is unavailable
 					assertThat(codes).containsExactly("500", "500", "503", "503", "503", "503");
 				}
 			});
+	}
+
+	@Test
+	@EnabledForJreRange(min = JRE.JAVA_21)
+	void onVirtualThreadsTheRequestsNoHandlerGotToAreAnsweredAtTheShutdownTimeout() {
+		this.runner.withUserConfiguration(SlowService.class)
+			.withPropertyValues("slow.concurrency=2", "nats.micro.shutdown-timeout=1s",
+					"spring.threads.virtual.enabled=true")
+			.run((context) -> {
+				SlowService slow = context.getBean(SlowService.class);
+				try (Connection raw = Nats.connect(nats.url())) {
+					// 2 run, 1 holds the delivery thread waiting for a free handler, 3 wait behind it
+					List<CompletableFuture<Message>> replies = new ArrayList<>();
+					for (int i = 0; i < 6; i++) {
+						replies.add(raw.requestWithTimeout("slow.work", ("r" + i).getBytes(StandardCharsets.UTF_8),
+								Duration.ofSeconds(15)));
+					}
+					await().atMost(Duration.ofSeconds(5)).until(() -> slow.active.get() == 2);
+					Thread closer = new Thread(context::close, "closer");
+					closer.start();
+					closer.join(15_000);
+					assertThat(closer.isAlive()).isFalse();
+					slow.release.countDown();
+					// virtual threads are not interrupted: the two still running at the timeout never answer; the
+					// four no handler got to are told the service is unavailable
+					assertThat(errorCodes(replies.subList(2, 6))).containsExactly("503", "503", "503", "503");
+				}
+			});
+	}
+
+	private static List<String> errorCodes(List<CompletableFuture<Message>> replies) throws InterruptedException {
+		List<String> codes = new ArrayList<>();
+		for (CompletableFuture<Message> reply : replies) {
+			try {
+				Message message = reply.get(10, TimeUnit.SECONDS);
+				codes.add((message.getHeaders() != null)
+						? message.getHeaders().getFirst(NatsHeaders.SERVICE_ERROR_CODE) : "ok");
+			}
+			catch (TimeoutException | ExecutionException | CancellationException ex) {
+				codes.add("no reply");
+			}
+		}
+		return codes;
 	}
 
 	@NatsService(name = "slow", version = "1.0.0", concurrency = "${slow.concurrency:3}")
