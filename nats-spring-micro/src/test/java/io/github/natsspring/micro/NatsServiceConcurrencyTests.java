@@ -123,41 +123,36 @@ class NatsServiceConcurrencyTests {
 
 	@Test
 	void everyRequestDeliveredBeforeTheShutdownTimeoutIsAnsweredEvenIfNoWorkerGotToIt() {
-		this.runner.withUserConfiguration(SlowService.class)
-			.withPropertyValues("slow.concurrency=2", "nats.micro.shutdown-timeout=1s")
-			.run((context) -> {
-				SlowService slow = context.getBean(SlowService.class);
-				try (Connection raw = Nats.connect(nats.url())) {
-					// 2 run, 2 wait in the workers' queue, 1 holds the delivery thread at the gate, 1 waits behind it
-					List<CompletableFuture<Message>> replies = new ArrayList<>();
-					for (int i = 0; i < 6; i++) {
-						replies.add(raw.requestWithTimeout("slow.work", ("r" + i).getBytes(StandardCharsets.UTF_8),
-								Duration.ofSeconds(15)));
-					}
-					await().atMost(Duration.ofSeconds(5)).until(() -> slow.active.get() == 2);
-					Thread closer = new Thread(context::close, "closer");
-					closer.start();
-					closer.join(15_000);
-					assertThat(closer.isAlive()).isFalse();
-					slow.release.countDown();
-					List<String> codes = errorCodes(replies);
-					// the two still running at the timeout are interrupted: their handlers failed (500); the two
-					// queued, the one held at the gate and the one behind it are told the service is unavailable
-					assertThat(codes).containsExactly("500", "500", "503", "503", "503", "503");
-				}
-			});
+		// 2 run, 2 wait in the workers' queue, 1 holds the delivery thread at the gate, 1 waits behind it
+		List<String> codes = answersToSixRequestsStuckPastTheTimeout();
+		// the two still running at the timeout are interrupted: their handlers failed (500); the two
+		// queued, the one held at the gate and the one behind it are told the service is unavailable
+		assertThat(codes).containsExactly("500", "500", "503", "503", "503", "503");
 	}
 
 	@Test
 	@EnabledForJreRange(min = JRE.JAVA_21)
 	void onVirtualThreadsTheRequestsNoHandlerGotToAreAnsweredAtTheShutdownTimeout() {
+		// 2 run, 1 holds the delivery thread waiting for a free handler, 3 wait behind it
+		List<String> codes = answersToSixRequestsStuckPastTheTimeout("spring.threads.virtual.enabled=true");
+		// virtual threads are not interrupted: the two still running at the timeout never answer; the
+		// four no handler got to are told the service is unavailable
+		assertThat(codes.subList(2, 6)).containsExactly("503", "503", "503", "503");
+	}
+
+	/**
+	 * Sends six requests to a service with concurrency 2 whose handlers block past its 1 s shutdown timeout, closes
+	 * the context, then lets the handlers go.
+	 * @return what each request was answered, in order: its service error code, "ok" or "no reply"
+	 */
+	private List<String> answersToSixRequestsStuckPastTheTimeout(String... properties) {
+		List<String> codes = new ArrayList<>();
 		this.runner.withUserConfiguration(SlowService.class)
-			.withPropertyValues("slow.concurrency=2", "nats.micro.shutdown-timeout=1s",
-					"spring.threads.virtual.enabled=true")
+			.withPropertyValues("slow.concurrency=2", "nats.micro.shutdown-timeout=1s")
+			.withPropertyValues(properties)
 			.run((context) -> {
 				SlowService slow = context.getBean(SlowService.class);
 				try (Connection raw = Nats.connect(nats.url())) {
-					// 2 run, 1 holds the delivery thread waiting for a free handler, 3 wait behind it
 					List<CompletableFuture<Message>> replies = new ArrayList<>();
 					for (int i = 0; i < 6; i++) {
 						replies.add(raw.requestWithTimeout("slow.work", ("r" + i).getBytes(StandardCharsets.UTF_8),
@@ -169,18 +164,19 @@ class NatsServiceConcurrencyTests {
 					closer.join(15_000);
 					assertThat(closer.isAlive()).isFalse();
 					slow.release.countDown();
-					// virtual threads are not interrupted: the two still running at the timeout never answer; the
-					// four no handler got to are told the service is unavailable
-					assertThat(errorCodes(replies.subList(2, 6))).containsExactly("503", "503", "503", "503");
+					codes.addAll(errorCodes(replies));
 				}
 			});
+		return codes;
 	}
 
 	private static List<String> errorCodes(List<CompletableFuture<Message>> replies) throws InterruptedException {
 		List<String> codes = new ArrayList<>();
+		// one deadline for all: requests never answered do not wait in turn
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
 		for (CompletableFuture<Message> reply : replies) {
 			try {
-				Message message = reply.get(10, TimeUnit.SECONDS);
+				Message message = reply.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
 				codes.add((message.getHeaders() != null)
 						? message.getHeaders().getFirst(NatsHeaders.SERVICE_ERROR_CODE) : "ok");
 			}
